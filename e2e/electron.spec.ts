@@ -1,0 +1,42 @@
+// The real Electron app, where an Electron binary exists (not on offline machines: then skipped).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { _electron as electron } from 'playwright-core';
+import { test, expect, REPO } from './fixtures';
+
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(join(REPO, 'package.json'))('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = electronBinary();
+if (!binary) console.log('skipped: no Electron binary');
+
+test.describe('Electron app', () => {
+  test.skip(!binary, 'skipped: no Electron binary');
+
+  test('opens one secure window with the studio', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [REPO], env: { ...process.env, CONVSCOPE_USER_DATA: join(REPO, 'e2e/artifacts/electron-user-data') } });
+    try {
+      const page = await app.firstWindow();
+      const preferences = await app.evaluate(({ BrowserWindow }) => {
+        const [window] = BrowserWindow.getAllWindows();
+        const prefs = (window.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
+        return { contextIsolation: prefs.contextIsolation, sandbox: prefs.sandbox, nodeIntegration: prefs.nodeIntegration };
+      });
+      expect(preferences).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+      expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+      expect(await page.evaluate(() => typeof window.convscope.call)).toBe('function');
+      const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+      expect(csp ?? '').toContain("default-src 'self'");
+      await expect(page.getByTestId('status-backend')).toContainText(/wasm|tensorflow|cpu/, { timeout: 120_000 });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// Explain controls: method, layer, class and colormap change what is computed; feature maps; export.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, PHOTOS } from './fixtures';
+
+async function layerOpaquePixels(page: Page, layer: number): Promise<number> {
+  return page.getByTestId('canvas').evaluate((element, index) => {
+    const canvas = element.querySelectorAll('canvas')[index] as HTMLCanvasElement | undefined;
+    if (!canvas) return 0;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let opaque = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+    return opaque;
+  }, layer);
+}
+
+test('explain: method, layer, class, colormap, feature maps, export with overwrite', async ({ studio: page }) => {
+  const id = (testId: string) => page.getByTestId(testId);
+
+  await id('folder-path').fill(`${PHOTOS}/everyday`);
+  await id('open-folder').click();
+
+  // Filter and keyboard navigation in the grid.
+  await id('filter').fill('chel');
+  await expect(id('photo-count')).toContainText(/^1 of \d+/);
+  await id('filter').fill('');
+  await id('thumb-astronaut.png').click();
+  await id('thumb-grid').press('ArrowRight');
+  await expect(id('thumb-chelsea.png')).toHaveAttribute('aria-selected', 'true');
+  await expect(id('class-row')).toHaveCount(5);
+
+  // Method and colormap.
+  await id('method-select').selectOption('layercam');
+  await id('colormap-select').selectOption('viridis');
+
+  // Layer: 2-D layers are listed but disabled; pick a spatial layer that is not the default.
+  const layerSelect = id('layer-select');
+  expect(await layerSelect.locator('option:disabled').count()).toBeGreaterThan(0);
+  const defaultLayer = await layerSelect.inputValue();
+  const spatial = await layerSelect.locator('option:not(:disabled)').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  const otherLayer = spatial.filter((name) => name !== defaultLayer).at(-1)!;
+  expect(otherLayer).toBeTruthy();
+  await layerSelect.selectOption(otherLayer);
+
+  // Class: the second of the top five.
+  const secondClass = await id('class-row').nth(1).getAttribute('data-index');
+  await id('class-select').selectOption(secondClass!);
+
+  await id('show-heatmap').click();
+  const result = id('heatmap-result');
+  await expect(result).toHaveAttribute('data-method', 'layercam');
+  await expect(result).toHaveAttribute('data-layer', otherLayer);
+  await expect(result).toHaveAttribute('data-class-index', secondClass!);
+  await expect.poll(() => layerOpaquePixels(page, 1)).toBeGreaterThan(0);
+
+  // Search over all labels picks a class outside the top five.
+  await id('class-search').fill('espresso');
+  await id('class-search-result').first().click();
+  const espresso = await id('class-select').inputValue();
+  expect(Number(espresso)).toBeGreaterThanOrEqual(0);
+  await expect(id('show-heatmap')).toHaveText('Update heatmap');
+  await id('class-select').selectOption(secondClass!);
+
+  // Feature maps: a grid of channels; one laid over the photo.
+  await id('feature-layer-select').selectOption(otherLayer);
+  await id('show-feature-maps').click();
+  await expect(id('feature-grid')).toBeVisible();
+  await expect(id('feature-summary')).toContainText(otherLayer);
+  await id('feature-sort').selectOption('mean-desc');
+  const means = await id('feature-grid')
+    .locator('[data-channel]')
+    .evaluateAll((tiles) => tiles.slice(0, 6).map((tile) => Number(/mean (\S+)/.exec(tile.getAttribute('title') ?? '')![1])));
+  expect(means.length).toBeGreaterThan(1);
+  for (let i = 1; i < means.length; i++) expect(means[i]!).toBeLessThanOrEqual(means[i - 1]!);
+  const tile = id('feature-grid').locator('[data-channel]').first();
+  const channel = await tile.getAttribute('data-channel');
+  await tile.click();
+  await expect(id('feature-selected')).toContainText(`Channel ${channel}`);
+  await expect.poll(() => layerOpaquePixels(page, 2)).toBeGreaterThan(1000);
+
+  // Export, then export again: the studio asks before overwriting.
+  const outDir = mkdtempSync(join(tmpdir(), 'convscope-e2e-explain-'));
+  await id('export-dir').fill(outDir);
+  await id('export-overlay').click();
+  await expect(id('export-result')).toHaveAttribute('data-what', 'overlay');
+  const sidecarPath = (await id('export-sidecar').getAttribute('data-path'))!;
+  const sidecar = readFileSync(sidecarPath, 'utf8');
+  expect(sidecar).toContain('layercam');
+  expect(sidecar).toContain('viridis');
+  expect(sidecar).toContain(otherLayer);
+
+  await id('export-overlay').click();
+  await expect(id('confirm-dialog')).toContainText(/already exists/);
+  await id('confirm-ok').click();
+  await expect(id('confirm-dialog')).toHaveCount(0);
+  await expect(id('toast').filter({ hasText: /^Wrote/ }).last()).toBeVisible();
+  await expect(id('toast').filter({ hasText: /exists/ })).toHaveCount(0);
+});

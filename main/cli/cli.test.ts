@@ -1,0 +1,108 @@
+// The CLI as users script it: exact flags, outputs, exit codes, files on disk.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { REPO, photo } from '../testing/paths';
+
+function convscope(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(REPO, 'bin/convscope.mjs'), ...args], { cwd: REPO, encoding: 'utf8', timeout: 300_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const out = mkdtempSync(join(tmpdir(), 'convscope-cli-'));
+
+describe('convscope CLI', () => {
+  it('info names the backend and why faster ones were not used', () => {
+    const result = convscope('info');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^backend: (wasm|cpu|tensorflow|tensorflow-gpu) /m);
+    expect(result.stdout).toMatch(/not used: tensorflow-gpu: .+/);
+    expect(result.stdout).toMatch(/not used: tensorflow: .+/);
+  });
+
+  it('a truncated photo exits 2 with one line naming the file', () => {
+    const file = photo('awkward/truncated.jpg');
+    const result = convscope('classify', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('bad flags exit 2 without a stack trace', () => {
+    const result = convscope('gradcam', photo('everyday/chelsea.png'), '--out', join(out, 'x.png'), '--alpha', '3');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--alpha');
+  });
+
+  it('gradcam writes a full-resolution overlay, a sidecar and a raw map; never overwrites', async () => {
+    const target = join(out, 'c.png');
+    const result = convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2', '--raw', join(out, 'c.npy'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const meta = await sharp(target).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 451, 300]);
+    const sidecar = JSON.parse(readFileSync(join(out, 'c.json'), 'utf8'));
+    expect(sidecar).toMatchObject({ model: 'mobilenet_v2', method: 'gradcam' });
+    expect(typeof sidecar.layer).toBe('string');
+    expect(Number.isInteger(sidecar.class)).toBe(true);
+    expect(sidecar.score).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'c.npy')).subarray(1, 6).toString()).toBe('NUMPY');
+    const again = convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists/);
+  });
+
+  it('classifies the sideways photo upright and its overlay is upright too', async () => {
+    const file = photo('awkward/exif-orientation-6.jpg');
+    const classify = convscope('classify', file, '--model', 'mobilenet_v2', '--json');
+    expect(classify.code).toBe(0);
+    expect(JSON.parse(classify.stdout).top).toHaveLength(5);
+    const target = join(out, 'sideways.png');
+    expect(convscope('gradcam', file, '--out', target, '--model', 'mobilenet_v2').code).toBe(0);
+    const meta = await sharp(target).metadata();
+    expect([meta.width, meta.height]).toEqual([451, 300]);
+  });
+
+  it('dream writes one PNG per iteration plus the final image, and JSON lines with --json', async () => {
+    const dir = join(out, 'dream');
+    const result = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--octaves', '2', '--steps', '3', '--max-size', '128', '--json');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(['octave', 'step', 'objective', 'frame']);
+      expect(existsSync(line.frame)).toBe(true);
+    }
+    const files = readdirSync(dir).filter((name) => name.endsWith('.png')).sort();
+    expect(files).toEqual(['final.png', 'frame-0001.png', 'frame-0002.png', 'frame-0003.png', 'frame-0004.png', 'frame-0005.png', 'frame-0006.png']);
+    const final = await sharp(join(dir, 'final.png')).metadata();
+    expect(Math.max(final.width!, final.height!)).toBe(128);
+  });
+
+  it('gradcam over a folder reports every bad photo, continues, and exits 1', () => {
+    const dir = join(out, 'awkward');
+    const result = convscope('gradcam', photo('awkward'), '--out', dir, '--model', 'mobilenet_v2', '--method', 'gradcam++');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/truncated\.jpg: /);
+    expect(result.stdout).toMatch(/zero-bytes\.jpg: /);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.done.length).toBeGreaterThan(8);
+    expect(existsSync(join(dir, 'nested/deeper/small-rocket-gradcam++.png'))).toBe(true);
+  });
+
+  it('scan accounts for every file with status and upright size', () => {
+    const result = convscope('scan', photo('awkward'), '--json');
+    expect(result.code).toBe(0);
+    const entries = JSON.parse(result.stdout) as { name: string; status: string; width: number | null; height: number | null }[];
+    const byName = new Map(entries.map((entry) => [entry.name, entry]));
+    expect(byName.get('truncated.jpg')?.status).toBe('error');
+    expect(byName.get('zero-bytes.jpg')?.status).toBe('error');
+    expect(byName.get('not-an-image.jpg')?.status).toBe('error');
+    expect(byName.get('exif-orientation-6.jpg')).toMatchObject({ status: 'ok', width: 451, height: 300 });
+    expect(byName.get('small-rocket.jpg')?.status).toBe('ok');
+  });
+});

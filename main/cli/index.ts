@@ -1,0 +1,91 @@
+// `convscope`: argument parsing only; every command calls the same services as the studio.
+import { Command, CommanderError, Option } from 'commander';
+import { APP_VERSION } from '../app-version';
+import { COLORMAPS, METHODS } from '../../preload/contract';
+import { EXIT_BAD_INPUT, reportAndExit } from './errors';
+import { parseChannel, parseLayers, parseNumber, parseRange } from './parse';
+import { classifyCommand } from './commands/classify';
+import { dreamCommand } from './commands/dream';
+import { gradcamCommand } from './commands/gradcam';
+import { infoCommand } from './commands/info';
+import { scanCommand } from './commands/scan';
+import { serveCommand } from './commands/serve';
+
+const program = new Command('convscope')
+  .description('See inside convolutional neural networks: Grad-CAM, feature maps and Deep Dream on your photos.')
+  .version(APP_VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text.replace(/^error: /, 'convscope: ')) });
+
+program
+  .command('info')
+  .description('show the tensor backend in use and why faster ones were not used')
+  .option('--json', 'one JSON object')
+  .action(infoCommand);
+
+program
+  .command('classify <image>')
+  .description('top classes of a photo')
+  .option('--model <name|dir>', 'inception_v3, mobilenet_v2 or a folder with model.json', 'inception_v3')
+  .option('--top <n>', 'how many classes', parseNumber('--top', { min: 1, max: 1000, integer: true }), 5)
+  .option('--json', 'one JSON object')
+  .action(classifyCommand);
+
+program
+  .command('gradcam <image|folder>')
+  .description('heatmap overlay at full resolution + JSON sidecar (a folder: one per photo and a summary)')
+  .requiredOption('--out <file|dir>', 'overlay PNG (a folder for folder input)')
+  .option('--model <name|dir>', 'inception_v3, mobilenet_v2 or a folder with model.json', 'inception_v3')
+  .option('--input-range <min,max>', 'map pixel values 0..255 linearly to [min,max] (custom models)', parseRange)
+  .option('--layer <name>', 'target layer (default: the last spatial layer)')
+  .option('--class <index|label>', 'class to explain (default: the top class)')
+  .addOption(new Option('--method <name>', 'attribution method').choices(METHODS).default('gradcam'))
+  .addOption(new Option('--colormap <name>', 'colormap').choices(COLORMAPS).default('jet'))
+  .option('--alpha <0..1>', 'weight of the photo in the overlay', parseNumber('--alpha', { min: 0, max: 1 }), 0.5)
+  .option('--raw <file.npy|dir>', 'also write the raw map as float32 .npy (a folder for folder input)')
+  .option('--overwrite', 'replace existing output files')
+  .action(gradcamCommand);
+
+program
+  .command('dream <image>')
+  .description('Deep Dream: one PNG per iteration plus the final image')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--model <name|dir>', 'model', 'inception_v3')
+  .option('--layers <list>', 'layers with weights, e.g. mixed3:1,mixed5:1.5', parseLayers)
+  .option('--channel <layer:n>', 'maximise one channel instead', parseChannel)
+  .addOption(new Option('--objective <kind>', 'mean or mean-square of the activations').choices(['mean', 'mean-square']).default('mean'))
+  .option('--octaves <n>', 'octave count', parseNumber('--octaves', { min: 1, max: 8, integer: true }), 3)
+  .option('--octave-scale <x>', 'size ratio between octaves', parseNumber('--octave-scale', { min: 1, max: 2 }), 1.4)
+  .option('--steps <n>', 'gradient steps per octave', parseNumber('--steps', { min: 0, max: 500, integer: true }), 10)
+  .option('--step-size <x>', 'step size', parseNumber('--step-size', { min: 0, max: 1 }), 0.01)
+  .option('--tile <px>', 'gradient tile size', parseNumber('--tile', { min: 64, max: 4096, integer: true }), 512)
+  .option('--max-size <px>', 'longest side of the dream (0 = full resolution)', parseNumber('--max-size', { min: 0, max: 20000, integer: true }), 0)
+  .option('--seed <n>', 'random seed', parseNumber('--seed', { min: 0, max: 2 ** 31 - 1, integer: true }), 1)
+  .option('--guide <image>', 'guide image (guided dream)')
+  .addOption(new Option('--animate <format>', 'also write an animation').choices(['webp', 'gif']))
+  .option('--json', 'one JSON line per step on stdout')
+  .option('--overwrite', 'replace existing frames')
+  .action(dreamCommand);
+
+program
+  .command('scan <folder>')
+  .description('every file with its upright size, format and status')
+  .option('--json', 'JSON array')
+  .action(scanCommand);
+
+program
+  .command('serve')
+  .description('the studio in your browser (prints its URL on the first line)')
+  .option('--port <n>', 'port (0 = any free port)', parseNumber('--port', { min: 0, max: 65535, integer: true }), 0)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .action(serveCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) process.exit(0);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  reportAndExit(error);
+}

@@ -1,0 +1,77 @@
+// Integration with the real engine: InceptionV3 (bundled) dreams a real photo.
+// Skipped only while main/engine has no loadBundledModel / initRuntime to import.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { dreamSpec } from '../../preload/contract';
+import type { CnnModel } from '../engine/types';
+import type { RgbImage } from '../image/types';
+import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
+import { buildObjective } from './objective';
+import { toFloatImage } from './float-image';
+import { tiledGradient } from './gradient-step';
+import { planTiles } from './tiling';
+import { resizeRgb } from './resize-rgb';
+import { loadPhoto } from './testing/photos';
+
+type Engine = {
+  loadBundledModel(id: 'inception_v3'): Promise<CnnModel>;
+  initRuntime(options?: { prefer?: 'wasm' }): Promise<unknown>;
+};
+
+async function importEngine(): Promise<Engine | undefined> {
+  try {
+    const bundled = await import('../engine/bundled');
+    const runtime = await import('../engine/runtime');
+    return { loadBundledModel: bundled.loadBundledModel, initRuntime: runtime.initRuntime } as Engine;
+  } catch (error) {
+    if ((error as Error).message?.includes('Cannot find module') || (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+const engine = await importEngine();
+let model: CnnModel;
+
+describe.skipIf(!engine)('dream with the bundled InceptionV3', () => {
+  beforeAll(async () => {
+    await engine!.initRuntime({ prefer: 'wasm' });
+    model = await engine!.loadBundledModel('inception_v3');
+  });
+  afterAll(() => model?.dispose());
+
+  /** The objective of a whole image, without roll (per-frame values are measured on rolled images). */
+  async function objectiveOf(image: RgbImage): Promise<number> {
+    const objective = buildObjective(model, dreamSpec.parse({ path: 'x' }));
+    const float = toFloatImage(image, model.inputRange);
+    const tiles = planTiles(image.width, image.height, 512, model.minSize);
+    return (await tiledGradient(model, float, tiles, { dx: 0, dy: 0 }, objective)).objective;
+  }
+
+  it('dreams rocket.jpg at 128 px, 2 octaves × 2 steps: the objective rises, no leak', async () => {
+    const rocket = await loadPhoto('everyday/rocket.jpg', 640);
+    const spec = dreamSpec.parse({ path: 'rocket.jpg', maxSize: 128, octaves: 2, octaveScale: 1.1, steps: 2, seed: 5 });
+    const plan = dreamPlan(model, rocket, spec);
+    expect(plan.octaves).toHaveLength(2);
+    const before = tf.memory().numTensors;
+    const frames: DreamFrame[] = [];
+    const generator = dream(model, rocket, spec);
+    let outcome: DreamOutcome;
+    for (;;) {
+      const next = await generator.next();
+      if (next.done) {
+        outcome = next.value;
+        break;
+      }
+      frames.push(next.value);
+    }
+    expect(frames).toHaveLength(4);
+    expect(frames.every((f) => Number.isFinite(f.objective))).toBe(true);
+    const input = await resizeRgb(rocket, 128, 85);
+    const start = await objectiveOf(input);
+    const end = await objectiveOf(outcome.image);
+    expect(end).toBeGreaterThan(start * 1.02);
+    expect([frames[3].image.width, frames[3].image.height]).toEqual([128, 85]);
+    expect(frames[3].notes.filter((n) => n.startsWith('no gradient'))).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

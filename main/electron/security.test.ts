@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ELECTRON_CSP, isAppUrl, secureWebPreferences } from './security';
+import { contentSecurityPolicy } from '../server/browser-host';
+
+describe('studio window security settings', () => {
+  it('isolates the page from Node', () => {
+    const preferences = secureWebPreferences('/app/preload.cjs');
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/app/preload.cjs',
+    });
+  });
+
+  it('has a strict CSP on both hosts: no inline or remote scripts, no eval', () => {
+    for (const csp of [ELECTRON_CSP, contentSecurityPolicy(4321)]) {
+      const scriptSrc = csp.split(';').map((part) => part.trim()).find((part) => part.startsWith('script-src'));
+      expect(scriptSrc).toBe("script-src 'self'");
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).not.toMatch(/unsafe-eval|\*/);
+    }
+  });
+
+  it('only lets the window navigate to its own page', () => {
+    const own = 'file:///app/out/renderer/index.html';
+    expect(isAppUrl('file:///app/out/renderer/index.html', own)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', own)).toBe(false);
+    expect(isAppUrl('https://example.com/', own)).toBe(false);
+    expect(isAppUrl('not a url', own)).toBe(false);
+    expect(isAppUrl('http://localhost:5173/', 'http://localhost:5173/')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+// Map → picture: pure functions on typed arrays (no tensors), so the renderer can use them too.
+import createColormap from 'colormap';
+import { interpolateInferno, interpolateTurbo, interpolateViridis } from 'd3-scale-chromatic';
+import type { Colormap } from '../../preload/contract';
+import type { RgbImage } from '../image/types';
+import type { RawMap } from './types';
+
+/**
+ * Bilinear resize with half-pixel centres, identical to
+ * tf.image.resizeBilinear(x, [height, width], alignCorners = false, halfPixelCenters = true).
+ */
+export function upsampleMap(map: RawMap, width: number, height: number): RawMap {
+  if (!(width >= 1 && height >= 1) || !Number.isInteger(width) || !Number.isInteger(height)) {
+    throw new RangeError(`upsampleMap: target size must be positive integers; got ${width}×${height}.`);
+  }
+  const out = new Float32Array(width * height);
+  const columns = axisSamples(map.width, width);
+  const rows = axisSamples(map.height, height);
+  for (let y = 0; y < height; y++) {
+    const { low: top, high: bottom, t: ty } = rows[y];
+    for (let x = 0; x < width; x++) {
+      const { low: left, high: right, t: tx } = columns[x];
+      const upper = map.data[top * map.width + left] * (1 - tx) + map.data[top * map.width + right] * tx;
+      const lower = map.data[bottom * map.width + left] * (1 - tx) + map.data[bottom * map.width + right] * tx;
+      out[y * width + x] = upper * (1 - ty) + lower * ty;
+    }
+  }
+  return { data: out, width, height };
+}
+
+function axisSamples(inSize: number, outSize: number): { low: number; high: number; t: number }[] {
+  const scale = inSize / outSize;
+  return Array.from({ length: outSize }, (_, i) => {
+    const source = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), inSize - 1);
+    const low = Math.floor(source);
+    return { low, high: Math.min(low + 1, inSize - 1), t: source - low };
+  });
+}
+
+/** (L − min) / (max − min) over the finite values; a constant map (or non-finite value) gives 0, never NaN. */
+export function normalizeMap(map: RawMap): RawMap {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of map.data) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  const range = high - low;
+  const out = new Float32Array(map.data.length);
+  if (range > 0 && Number.isFinite(range)) {
+    for (let i = 0; i < out.length; i++) {
+      const value = map.data[i];
+      out[i] = Number.isFinite(value) ? (value - low) / range : 0;
+    }
+  }
+  return { data: out, width: map.width, height: map.height };
+}
+
+const INTERPOLATORS = { viridis: interpolateViridis, inferno: interpolateInferno, turbo: interpolateTurbo } as const;
+const lutCache = new Map<Colormap, Uint8Array>();
+
+/** d3 colour strings: "#rrggbb" or "rgb(r, g, b)". */
+function parseCssColor(css: string): [number, number, number] {
+  if (css.startsWith('#')) {
+    return [1, 3, 5].map((i) => parseInt(css.slice(i, i + 2), 16)) as [number, number, number];
+  }
+  const parts = css.match(/\d+(\.\d+)?/g);
+  if (!parts || parts.length < 3) throw new Error(`Unexpected colour "${css}"`);
+  return parts.slice(0, 3).map(Number) as [number, number, number];
+}
+
+/** 256 RGB entries (768 bytes) of a colormap: jet from `colormap`, the rest from d3-scale-chromatic. */
+export function colormapLut(name: Colormap): Uint8Array {
+  const cached = lutCache.get(name);
+  if (cached) return cached;
+  const lut = new Uint8Array(256 * 3);
+  if (name === 'jet') {
+    createColormap({ colormap: 'jet', nshades: 256, format: 'rgba' }).forEach(([r, g, b], i) => lut.set([r, g, b], i * 3));
+  } else {
+    const interpolate = INTERPOLATORS[name];
+    if (!interpolate) throw new RangeError(`Unknown colormap "${name}".`);
+    for (let i = 0; i < 256; i++) lut.set(parseCssColor(interpolate(i / 255)), i * 3);
+  }
+  lutCache.set(name, lut);
+  return lut;
+}
+
+/** `count` CSS colours evenly spaced along the colormap, low to high, for a legend. */
+export function legendStops(name: Colormap, count = 11): string[] {
+  const lut = colormapLut(name);
+  return Array.from({ length: count }, (_, i) => {
+    const index = count === 1 ? 0 : Math.round((i / (count - 1)) * 255);
+    return `rgb(${lut[index * 3]}, ${lut[index * 3 + 1]}, ${lut[index * 3 + 2]})`;
+  });
+}
+
+/** RGBA (width·height·4) of a normalised map; alpha 0 where the value is below `threshold`, else 255. */
+export function colorize(norm: RawMap, colormap: Colormap, threshold = 0): Uint8Array {
+  const lut = colormapLut(colormap);
+  const out = new Uint8Array(norm.width * norm.height * 4);
+  for (let i = 0; i < norm.width * norm.height; i++) {
+    const value = Number.isFinite(norm.data[i]) ? Math.min(Math.max(norm.data[i], 0), 1) : 0;
+    const index = Math.round(value * 255);
+    out[i * 4] = lut[index * 3];
+    out[i * 4 + 1] = lut[index * 3 + 1];
+    out[i * 4 + 2] = lut[index * 3 + 2];
+    out[i * 4 + 3] = value < threshold ? 0 : 255;
+  }
+  return out;
+}
+
+/**
+ * out = (1 − alpha)·heat + alpha·photo where the heat pixel is opaque, the photo where it is
+ * transparent (partial heat alpha blends proportionally). `alpha` is the photo's weight.
+ */
+export function overlayOnPhoto(photo: RgbImage, heatRgba: Uint8Array, alpha: number): RgbImage {
+  const pixels = photo.width * photo.height;
+  if (heatRgba.length !== pixels * 4) {
+    throw new RangeError(
+      `overlayOnPhoto: heatmap has ${heatRgba.length / 4} pixels, photo ${photo.width}×${photo.height} has ${pixels}.`,
+    );
+  }
+  const photoWeight = Math.min(Math.max(alpha, 0), 1);
+  const out = new Uint8Array(pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    const heatWeight = (1 - photoWeight) * (heatRgba[i * 4 + 3] / 255);
+    for (let c = 0; c < 3; c++) {
+      const value = heatWeight * heatRgba[i * 4 + c] + (1 - heatWeight) * photo.data[i * 3 + c];
+      out[i * 3 + c] = Math.round(value);
+    }
+  }
+  return { data: out, width: photo.width, height: photo.height };
+}

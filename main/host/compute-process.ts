@@ -1,0 +1,42 @@
+// Entry of the compute process: loads the tensor runtime once, then answers calls from main.
+import { initRuntime } from '../engine/runtime';
+import { toApiError } from '../services/errors';
+import { computeServices } from '../services/compute';
+import type { JobContext } from '../services/compute/context';
+import { connectToParent } from './port';
+
+const parent = connectToParent();
+const running = new Map<string, AbortController>();
+
+const runtimeReady = initRuntime().then((runtime) => {
+  parent.send({ type: 'event', event: { type: 'runtime', runtime } });
+  return runtime;
+});
+
+parent.onMessage(async (message) => {
+  if (message.type === 'cancel') {
+    running.get(message.jobId)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.jobId, controller);
+  const context: JobContext = {
+    jobId: message.jobId,
+    signal: controller.signal,
+    emit: (event) => parent.send({ type: 'event', event }),
+    progress: (done, total, text) => parent.send({ type: 'event', event: { type: 'progress', jobId: message.jobId, done, total, message: text } }),
+  };
+  try {
+    await runtimeReady;
+    const service = computeServices[message.method];
+    if (!service) throw new Error(`unknown compute method ${message.method}`);
+    const result = await service(message.params, context);
+    parent.send({ type: 'result', id: message.id, envelope: { ok: true, result } });
+  } catch (error) {
+    parent.send({ type: 'result', id: message.id, envelope: { ok: false, error: toApiError(error) } });
+  } finally {
+    running.delete(message.jobId);
+  }
+});
+
+parent.send({ type: 'ready' });

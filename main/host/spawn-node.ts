@@ -1,0 +1,30 @@
+// Starts the compute process as a Node child process (browser host and CLI).
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ComputeChild } from './compute-host';
+import type { FromCompute } from './protocol';
+
+const require = createRequire(import.meta.url);
+
+/** The compute entry next to this file: the .ts source under tsx, the built .js in out/. */
+export function defaultComputeEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? here.replace(/spawn-node\.ts$/, 'compute-process.ts') : here.replace(/[^/\\]+$/, 'compute.js');
+}
+
+export function spawnNodeCompute(entry = defaultComputeEntry()): ComputeChild {
+  const execArgv = entry.endsWith('.ts') ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
+  const child = fork(entry, [], {
+    execArgv: [...execArgv, '--max-old-space-size=4096'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return {
+    pid: child.pid,
+    postMessage: (message) => child.send(message),
+    onMessage: (listener) => child.on('message', (message) => listener(message as FromCompute)),
+    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+    kill: () => child.kill('SIGKILL'),
+  };
+}

@@ -1,0 +1,18 @@
+// One thumbnail: upright JPEG fitting inside size×size, shrunk while decoding where the format allows.
+import { toPhotoError } from './errors';
+import { openPhoto } from './open';
+
+export const THUMBNAIL_QUALITY = 80;
+
+export async function renderThumbnail(file: string, size: number): Promise<Buffer> {
+  const opened = await openPhoto(file);
+  try {
+    return await opened
+      .pipeline()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: THUMBNAIL_QUALITY })
+      .toBuffer();
+  } catch (error) {
+    throw await toPhotoError(file, error, opened.info.format);
+  }
+}

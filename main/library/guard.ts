@@ -1,0 +1,48 @@
+// Which files the media route may serve: regular image files inside a folder the user opened,
+// judged on real paths (symlinks resolved) with path.relative — a bare startsWith would let
+// /photos-evil through /photos. Hidden files and folders inside an opened folder are refused too.
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
+import { hasImageExtension } from '../image/limits';
+import { resolveFolder } from './walk';
+
+/** Is `child` the folder `parent` itself or inside it? Both must be real, absolute paths. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+export class FolderGuard {
+  private readonly allowed: string[] = [];
+
+  /** Adds a folder the user opened; returns its real path. Rejects (FolderError) if it is not an existing folder. */
+  async allow(root: string): Promise<string> {
+    const real = await resolveFolder(root);
+    if (!this.allowed.includes(real)) this.allowed.push(real);
+    return real;
+  }
+
+  roots(): string[] {
+    return [...this.allowed];
+  }
+
+  /** The real path of `requested` if it may be served, else null. */
+  async resolve(requested: string): Promise<string | null> {
+    if (typeof requested !== 'string' || requested.length === 0 || requested.includes('\0')) return null;
+    if (!isAbsolute(requested) || requested.split(/[\\/]/).includes('..')) return null;
+    let real: string;
+    try {
+      real = await realpath(requested);
+      if (!(await stat(real)).isFile()) return null;
+    } catch {
+      return null;
+    }
+    if (!hasImageExtension(real)) return null;
+    for (const root of this.allowed) {
+      if (!isInside(root, real)) continue;
+      const hidden = relative(root, real).split(sep).some((part) => part.startsWith('.'));
+      if (!hidden) return real;
+    }
+    return null;
+  }
+}

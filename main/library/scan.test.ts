@@ -1,0 +1,89 @@
+import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHOTOS, photo } from '../testing/paths';
+import { listFolder, scanFolder } from './scan';
+import { FolderError } from './walk';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'convscope-scan-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('listFolder', () => {
+  it('lists the awkward folder: nested, upper-case extensions, non-ASCII; no hidden or non-image files', async () => {
+    const listing = await listFolder(photo('awkward'));
+    const rel = listing.photos.map((p) => p.relPath);
+    expect(listing.root).toBe(photo('awkward'));
+    expect(rel).toContain(['nested', 'deeper', 'small-rocket.jpg'].join(sep));
+    expect(rel).toContain('UPPERCASE-EXT.JPEG');
+    expect(rel).toContain('café crème – été.jpg');
+    expect(rel).toContain('multipage_rgb.tif');
+    expect(rel).not.toContain('.hidden-file.jpg');
+    expect(rel).not.toContain('notes.txt');
+    expect(rel).toHaveLength(19); // the 21 files under awkward/ minus notes.txt and the hidden one
+    const sorted = [...listing.photos].sort((a, b) => (a.relPath.toLowerCase() < b.relPath.toLowerCase() ? -1 : 1));
+    expect(rel).toEqual(sorted.map((p) => p.relPath));
+    const truncated = listing.photos.find((p) => p.name === 'truncated.jpg')!;
+    expect(truncated).toMatchObject({ path: photo('awkward/truncated.jpg'), bytes: 400 });
+    expect(truncated.mtimeMs).toBeGreaterThan(0);
+    expect(listing.skipped).toEqual([]);
+  });
+
+  it('skips hidden folders, does not follow symlinks, sorts numerically', async () => {
+    const root = join(tmp, 'library');
+    await mkdir(join(root, '.thumbs'), { recursive: true });
+    await mkdir(join(root, 'album'), { recursive: true });
+    await writeFile(join(root, '.thumbs', 'x.jpg'), 'x');
+    await link(photo('everyday/rocket.jpg'), join(root, 'album', 'IMG_10.jpg')).catch(() => writeFile(join(root, 'album', 'IMG_10.jpg'), 'x'));
+    await writeFile(join(root, 'album', 'IMG_2.jpg'), 'x');
+    await symlink(PHOTOS, join(root, 'outside'));
+    await symlink(photo('everyday/chelsea.png'), join(root, 'linked.png'));
+    const listing = await listFolder(root);
+    expect(listing.photos.map((p) => p.relPath)).toEqual([join('album', 'IMG_2.jpg'), join('album', 'IMG_10.jpg')]);
+    expect(listing.skipped).toEqual([{ path: join(listing.root, 'linked.png'), reason: 'symbolic link (not followed)' }]);
+  });
+
+  it('lists thousands of files quickly', async () => {
+    const root = join(tmp, 'many');
+    for (let d = 0; d < 20; d++) {
+      await mkdir(join(root, `d${d}`), { recursive: true });
+      await Promise.all(Array.from({ length: 150 }, (_, i) => writeFile(join(root, `d${d}`, `p${i}.JPG`), '')));
+    }
+    const started = performance.now();
+    const listing = await listFolder(root);
+    const ms = performance.now() - started;
+    expect(listing.photos).toHaveLength(3000);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('rejects a missing folder with a FolderError', async () => {
+    await expect(listFolder(join(tmp, 'nope'))).rejects.toBeInstanceOf(FolderError);
+    await expect(listFolder(photo('everyday/chelsea.png'))).rejects.toThrow(/not a folder/);
+  });
+});
+
+describe('scanFolder', () => {
+  it('reports every visible file of awkward/ with a truthful status, in order, with progress', async () => {
+    const progress: number[] = [];
+    const entries = await scanFolder(photo('awkward'), { onProgress: (done, total) => progress.push(done / total) });
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    expect(entries).toHaveLength(20);
+    expect(byName.has('.hidden-file.jpg')).toBe(false);
+    expect(byName.get('notes.txt')).toMatchObject({ status: 'error', code: 'not-an-image', reason: 'not an image file type (.txt)' });
+    expect(byName.get('truncated.jpg')).toMatchObject({ status: 'error', code: 'truncated' });
+    expect(byName.get('zero-bytes.jpg')).toMatchObject({ status: 'error', code: 'empty-file' });
+    expect(byName.get('not-an-image.jpg')).toMatchObject({ status: 'error', code: 'not-an-image' });
+    expect(byName.get('exif-orientation-6.jpg')).toMatchObject({ status: 'ok', width: 451, height: 300 });
+    expect(byName.get('small-rocket.jpg')).toMatchObject({ status: 'ok', width: 400, height: 267 });
+    expect(entries.filter((e) => e.status === 'error').map((e) => e.name).sort()).toEqual(
+      ['not-an-image.jpg', 'notes.txt', 'truncated.jpg', 'zero-bytes.jpg'].sort(),
+    );
+    expect(progress).toHaveLength(20);
+    expect(progress.at(-1)).toBe(1);
+  });
+});

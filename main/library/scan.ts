@@ -1,0 +1,61 @@
+// Folder listings for the library (fast: names and stat only) and `convscope scan` (probes every file).
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import type { FolderListing, PhotoEntry } from '../../preload/contract';
+import { hasImageExtension } from '../image/limits';
+import { probePhoto, type ScanEntry } from '../image/probe';
+import { mapLimited } from './limit';
+import { walkFolder } from './walk';
+
+const STAT_CONCURRENCY = 32;
+
+/** Every visible photo (by extension, case-insensitive) under `root`, sorted by relPath. */
+export async function listFolder(root: string): Promise<FolderListing> {
+  const walk = await walkFolder(root, hasImageExtension);
+  const skipped = [...walk.skipped];
+  const stats = await mapLimited(walk.files, STAT_CONCURRENCY, (file) => stat(file.path).catch(() => null));
+  const photos: PhotoEntry[] = [];
+  walk.files.forEach((file, i) => {
+    const info = stats[i];
+    if (!info) skipped.push({ path: file.path, reason: 'cannot read file information' });
+    else photos.push({ path: file.path, relPath: file.relPath, name: file.name, bytes: info.size, mtimeMs: info.mtimeMs });
+  });
+  return { root: walk.root, photos, skipped };
+}
+
+export interface ScanOptions {
+  onProgress?: (done: number, total: number, entry: ScanEntry) => void;
+  /** Files probed at once (default: number of cores). */
+  concurrency?: number;
+}
+
+/** Every visible file under `root` with its probe result; files without an image extension are errors. */
+export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanEntry[]> {
+  const walk = await walkFolder(root);
+  let done = 0;
+  const concurrency = options.concurrency ?? availableParallelism();
+  return mapLimited(walk.files, concurrency, async (file) => {
+    const entry = hasImageExtension(file.name) ? await probePhoto(file.path) : await notAnImageFile(file.path, file.name);
+    done += 1;
+    options.onProgress?.(done, walk.files.length, entry);
+    return entry;
+  });
+}
+
+async function notAnImageFile(path: string, name: string): Promise<ScanEntry> {
+  const bytes = await stat(path).then((info) => info.size, () => 0);
+  const ext = extname(name);
+  return {
+    path,
+    name,
+    format: null,
+    width: null,
+    height: null,
+    bytes,
+    status: 'error',
+    code: 'not-an-image',
+    reason: ext ? `not an image file type (${ext})` : 'not an image file type (no extension)',
+    notes: [],
+  };
+}

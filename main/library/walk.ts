@@ -1,0 +1,91 @@
+// Recursive listing of the visible files under a folder. Hidden entries (leading dot) are skipped;
+// symbolic links are never followed, so nothing outside the folder is ever reached.
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { join, relative } from 'node:path';
+
+export interface WalkedFile {
+  path: string;
+  relPath: string;
+  name: string;
+}
+
+export interface Walk {
+  /** Real path of the folder. */
+  root: string;
+  files: WalkedFile[];
+  skipped: { path: string; reason: string }[];
+}
+
+export class FolderError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'FolderError';
+  }
+}
+
+export async function resolveFolder(root: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(root);
+    if (!(await stat(real)).isDirectory()) throw new FolderError(root, 'not a folder');
+  } catch (error) {
+    if (error instanceof FolderError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FolderError(root, code === 'ENOENT' ? 'folder not found' : code === 'EACCES' ? 'permission denied' : 'cannot open folder');
+  }
+  return real;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+export const byRelPath = (a: { relPath: string }, b: { relPath: string }): number =>
+  collator.compare(a.relPath, b.relPath) || (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+
+export async function walkFolder(root: string, accept: (name: string) => boolean = () => true): Promise<Walk> {
+  const real = await resolveFolder(root);
+  const files: WalkedFile[] = [];
+  const skipped: Walk['skipped'] = [];
+  const pending = [real];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let handle;
+    try {
+      handle = await opendir(dir, { bufferSize: 256 });
+    } catch (error) {
+      skipped.push({ path: dir, reason: `folder not readable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      continue;
+    }
+    try {
+      for await (const entry of handle) {
+        if (entry.name.startsWith('.')) continue;
+        const path = join(dir, entry.name);
+        const kind = await kindOf(entry, path);
+        if (kind === 'link') {
+          if (accept(entry.name)) skipped.push({ path, reason: 'symbolic link (not followed)' });
+        } else if (kind === 'dir') {
+          pending.push(path);
+        } else if (kind === 'file' && accept(entry.name)) {
+          files.push({ path, relPath: relative(real, path), name: entry.name });
+        }
+      }
+    } catch (error) {
+      skipped.push({ path: dir, reason: `folder not fully readable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+  }
+  files.sort(byRelPath);
+  return { root: real, files, skipped };
+}
+
+/** Some file systems (network, FUSE) report no entry type; ask lstat then. */
+async function kindOf(entry: Dirent, path: string): Promise<'link' | 'dir' | 'file' | 'other'> {
+  let info: Dirent | Stats = entry;
+  if (!entry.isSymbolicLink() && !entry.isDirectory() && !entry.isFile()) {
+    const stats = await lstat(path).catch(() => null);
+    if (!stats) return 'other';
+    info = stats;
+  }
+  return info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
+}

@@ -1,0 +1,140 @@
+// Full-resolution exports: heatmap overlays (+ raw map, + sidecar) and dream frames/animations.
+// Every file is written atomically and never over an existing one unless the user said so.
+import { basename, extname, join } from 'node:path';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { ExplainSpec, ExportResult } from '../../../preload/contract';
+import { ApiError } from '../../../preload/contract';
+import { encodeAnimation } from '../../dream/animation';
+import { ExistsError, writeFileAtomic } from '../../export/atomic';
+import { writeNpy } from '../../export/npy';
+import { assertNotAnInput } from '../../export/same-path';
+import { sidecarJson } from '../../export/sidecar';
+import { encodePng } from '../../image/encode';
+import { throwIfAborted } from '../errors';
+import type { JobContext } from './context';
+import { getDream } from './dream-jobs';
+import { explainPhoto, overlayImage } from './heatmap';
+
+export interface OverlayExportParams {
+  spec: ExplainSpec;
+  /** The overlay PNG; the sidecar goes beside it with a .json extension. */
+  outFile: string;
+  /** Optional float32 .npy of the raw map (layer resolution, before upsampling and normalisation). */
+  rawFile?: string;
+  overwrite: boolean;
+}
+
+export function sidecarPathFor(file: string): string {
+  return file.slice(0, file.length - extname(file).length) + '.json';
+}
+
+/** Checked before any work starts, so a refused export costs nothing and writes nothing. */
+async function refuseExisting(files: string[], overwrite: boolean, original: string): Promise<void> {
+  for (const file of files) {
+    await assertNotAnInput(file, [original]);
+    if (!overwrite && existsSync(file)) throw new ExistsError(file);
+  }
+}
+
+export async function exportOverlay(params: OverlayExportParams, context: JobContext): Promise<ExportResult> {
+  const sidecar = sidecarPathFor(params.outFile);
+  const targets = [params.outFile, sidecar, ...(params.rawFile ? [params.rawFile] : [])];
+  await refuseExisting(targets, params.overwrite, params.spec.path);
+  const explained = await explainPhoto(params.spec, context, 0);
+  throwIfAborted(context.signal);
+  const overlay = overlayImage(explained, params.spec);
+  const png = await encodePng(overlay);
+  throwIfAborted(context.signal);
+  const { map } = explained.output;
+  const files = [params.outFile];
+  await writeFileAtomic(params.outFile, png, { overwrite: params.overwrite, inputs: [params.spec.path] });
+  if (params.rawFile) {
+    await writeNpy(params.rawFile, map.data, [map.height, map.width], { overwrite: params.overwrite, inputs: [params.spec.path] });
+    files.push(params.rawFile);
+  }
+  const fields = {
+    photo: params.spec.path,
+    width: overlay.width,
+    height: overlay.height,
+    model: explained.model.id,
+    modelName: explained.model.name,
+    layer: explained.layer,
+    class: explained.classIndex,
+    label: explained.label,
+    score: explained.score,
+    logit: explained.logit,
+    method: params.spec.method,
+    parameters: { colormap: params.spec.colormap, alpha: params.spec.alpha, threshold: params.spec.threshold },
+    rawMap: params.rawFile ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32' } : undefined,
+    completenessGap: explained.output.completenessGap,
+    notes: [...explained.info.notes, ...explained.output.notes],
+  };
+  await writeFileAtomic(sidecar, sidecarJson(fields), { overwrite: params.overwrite, inputs: [params.spec.path] });
+  return { files, sidecar };
+}
+
+export interface DreamExportParams {
+  dreamJobId: string;
+  outDir: string;
+  what: 'frame' | 'frames' | 'webp' | 'gif';
+  frame?: number;
+  overwrite: boolean;
+}
+
+export async function exportDream(params: DreamExportParams, context: JobContext): Promise<ExportResult> {
+  const dream = getDream(params.dreamJobId);
+  if (!dream) throw new ApiError('invalid-request', 'that dream is no longer available; run it again to export it');
+  const stem = basename(dream.photoPath, extname(dream.photoPath));
+  await mkdir(params.outDir, { recursive: true });
+  const parameters = { kind: 'deep-dream', photo: dream.photoPath, parameters: dream.spec, frames: dream.frames.count };
+
+  if (params.what === 'frame') {
+    const index = params.frame ?? dream.frames.count - 1;
+    if (index < 0 || index >= dream.frames.count) throw new ApiError('invalid-request', `frame ${index} does not exist (the dream has ${dream.frames.count})`);
+    const file = join(params.outDir, `${stem}-dream-frame-${String(index + 1).padStart(4, '0')}.png`);
+    const sidecar = sidecarPathFor(file);
+    await refuseExisting([file, sidecar], params.overwrite, dream.photoPath);
+    await writeFileAtomic(file, await encodePng(await dream.frames.get(index)), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+    await writeFileAtomic(sidecar, sidecarJson({ ...parameters, frame: index }), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+    return { files: [file], sidecar };
+  }
+
+  if (params.what === 'frames') {
+    const folder = join(params.outDir, `${stem}-dream-frames`);
+    await refuseExisting([folder], params.overwrite, dream.photoPath);
+    // Frames are written into a hidden temporary folder and renamed at the end: a cancel leaves nothing.
+    const staging = await mkdtemp(join(params.outDir, `.${stem}-dream-frames-`));
+    try {
+      const files: string[] = [];
+      for (let index = 0; index < dream.frames.count; index++) {
+        throwIfAborted(context.signal);
+        const name = `frame-${String(index + 1).padStart(4, '0')}.png`;
+        await writeFileAtomic(join(staging, name), await encodePng(await dream.frames.get(index)));
+        files.push(join(folder, name));
+        context.progress(index + 1, dream.frames.count, `frame ${index + 1} of ${dream.frames.count}`);
+      }
+      await writeFileAtomic(join(staging, 'parameters.json'), sidecarJson(parameters));
+      if (params.overwrite) await rm(folder, { recursive: true, force: true });
+      await rename(staging, folder);
+      return { files, sidecar: join(folder, 'parameters.json') };
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  const file = join(params.outDir, `${stem}-dream.${params.what}`);
+  const sidecar = sidecarPathFor(file);
+  await refuseExisting([file, sidecar], params.overwrite, dream.photoPath);
+  const images = [];
+  for (let index = 0; index < dream.frames.count; index++) {
+    throwIfAborted(context.signal);
+    images.push(await dream.frames.get(index));
+  }
+  const animation = await encodeAnimation(images, params.what, { fps: 8 });
+  throwIfAborted(context.signal);
+  await writeFileAtomic(file, animation, { overwrite: params.overwrite, inputs: [dream.photoPath] });
+  await writeFileAtomic(sidecar, sidecarJson(parameters), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+  return { files: [file], sidecar };
+}

@@ -1,0 +1,78 @@
+// The one chain from a photo to an explained map: decode → model input → method → raw map.
+// The studio, the exports and the CLI all start here and only differ in how they draw the result.
+import type { ExplainSpec } from '../../../preload/contract';
+import { toModelInput } from '../../engine/preprocess';
+import type { CnnModel } from '../../engine/types';
+import { explain, type ExplainOutput } from '../../explain';
+import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from '../../explain/render';
+import { decodePhoto } from '../../image/decode';
+import type { PhotoInfo, RgbImage } from '../../image/types';
+import { scoreImage } from './classify';
+import type { JobContext } from './context';
+import { getModel } from './models';
+
+export interface ExplainedPhoto {
+  model: CnnModel;
+  image: RgbImage;
+  info: PhotoInfo;
+  layer: string;
+  classIndex: number;
+  label: string;
+  /** Softmax probability of the class. */
+  score: number;
+  logit: number;
+  output: ExplainOutput;
+}
+
+/** Explains one photo. `maxSide` bounds the decoded photo (0 = full resolution, for exports). */
+export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 'signal' | 'progress'>, maxSide = 0): Promise<ExplainedPhoto> {
+  const model = await getModel(spec.model, spec.inputRange);
+  const { image, info } = await decodePhoto(spec.path, maxSide > 0 ? { maxSide } : undefined);
+  const scores = scoreImage(model, image);
+  const classIndex = spec.classIndex ?? argmax(scores.logits);
+  if (classIndex >= model.labels.length) {
+    throw new RangeError(`class ${classIndex} does not exist in ${model.name} (it has ${model.labels.length} classes)`);
+  }
+  const layer = spec.layer ?? model.defaultCamLayer;
+  const input = toModelInput(image, model, model.inputSize);
+  try {
+    const output = await explain(model, input, {
+      method: spec.method,
+      layer,
+      classIndex,
+      signal: context.signal,
+      onProgress: context.progress,
+    });
+    return {
+      model,
+      image,
+      info,
+      layer,
+      classIndex,
+      label: model.labels[classIndex] ?? `class ${classIndex}`,
+      score: scores.probabilities[classIndex],
+      logit: scores.logits[classIndex],
+      output,
+    };
+  } finally {
+    input.dispose();
+  }
+}
+
+/** The map upsampled to the image, normalised, coloured (RGBA). */
+export function heatmapRgba(explained: ExplainedPhoto, spec: ExplainSpec, width: number, height: number): Uint8Array {
+  const normalised = normalizeMap(upsampleMap(explained.output.map, width, height));
+  return colorize(normalised, spec.colormap, spec.threshold);
+}
+
+/** The overlay at the decoded image's resolution. */
+export function overlayImage(explained: ExplainedPhoto, spec: ExplainSpec): RgbImage {
+  const { width, height } = explained.image;
+  return overlayOnPhoto(explained.image, heatmapRgba(explained, spec, width, height), spec.alpha);
+}
+
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}

@@ -1,0 +1,75 @@
+// The handler table's validation, without a compute process (calls that reach it are not made).
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ComputeHost } from '../host/compute-host';
+import { FolderGuard } from '../library/guard';
+import { createDispatcher, createHandlers } from './handlers';
+import { photo } from '../testing/paths';
+
+function dispatcher() {
+  const compute = new ComputeHost(() => {
+    throw new Error('no compute process in this test');
+  });
+  const guard = new FolderGuard();
+  return { guard, dispatch: createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {} })) };
+}
+
+describe('handler table', () => {
+  it('rejects unknown methods and malformed payloads with a clear error', async () => {
+    const { dispatch } = dispatcher();
+    expect(await dispatch('fs:readFile', {})).toEqual({ ok: false, error: { code: 'invalid-request', message: 'unknown method "fs:readFile"' } });
+    expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const missing = await dispatch('library:open', {});
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(JSON.stringify(missing)).toContain('library:open: path');
+    const wrongType = await dispatch('explain:classify', { jobId: 'j', path: 42, model: 'inception_v3' });
+    expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const tooLong = await dispatch('library:open', { path: 'x'.repeat(5000) });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('opens folders and lists photos recursively', async () => {
+    const { dispatch, guard } = dispatcher();
+    const opened = await dispatch('library:open', { path: photo('awkward') });
+    expect(opened.ok).toBe(true);
+    const listing = (opened as { result: { photos: { relPath: string }[] } }).result;
+    const names = listing.photos.map((entry) => entry.relPath);
+    expect(names).toContain('nested/deeper/small-rocket.jpg');
+    expect(names).not.toContain('.hidden-file.jpg');
+    expect(guard.roots()).toHaveLength(1);
+    const info = await dispatch('app:info', {});
+    expect(info).toMatchObject({ ok: true, result: { host: 'browser', runtime: null } });
+  });
+
+  it('refuses photos outside the opened folders before any work starts', async () => {
+    const { dispatch } = dispatcher();
+    const root = mkdtempSync(join(tmpdir(), 'convscope-handlers-'));
+    mkdirSync(join(root, 'photos'));
+    writeFileSync(join(root, 'secret.jpg'), 'not yours');
+    await dispatch('library:open', { path: join(root, 'photos') });
+    const outside = await dispatch('explain:classify', { jobId: 'j1', path: join(root, 'secret.jpg'), model: 'inception_v3' });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    const escape = await dispatch('explain:classify', { jobId: 'j2', path: join(root, 'photos', '..', 'secret.jpg'), model: 'inception_v3' });
+    expect(escape).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    const notFolder = await dispatch('library:open', { path: join(root, 'secret.jpg') });
+    expect(notFolder).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('survives hundreds of random payloads', async () => {
+    const { dispatch } = dispatcher();
+    const methods = ['app:info', 'library:open', 'explain:heatmap', 'dream:run', 'export:overlay', 'job:cancel', 'nope', '', 7, null];
+    let seed = 12345;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = [null, 0, -1, 1e308, 'x', '../../etc/passwd', [], {}, { path: 3 }, true, '\u0000', { spec: { path: '/', method: 'evil' } }];
+    for (let i = 0; i < 300; i++) {
+      const method = methods[Math.floor(random() * methods.length)];
+      const payload = random() < 0.3 ? values[Math.floor(random() * values.length)] : { path: values[Math.floor(random() * values.length)], jobId: values[Math.floor(random() * values.length)], spec: values[Math.floor(random() * values.length)] };
+      const envelope = await dispatch(method, payload);
+      expect(typeof envelope.ok).toBe('boolean');
+      if (!envelope.ok) expect(envelope.error.message.length).toBeGreaterThan(0);
+    }
+    expect(await dispatch('app:info', {})).toMatchObject({ ok: true });
+  });
+});

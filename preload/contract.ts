@@ -1,0 +1,291 @@
+// The one contract between the studio (renderer) and its host (Electron main or the browser host).
+// Request schemas are zod: the host validates every payload with them before anything runs.
+// Result and event types are plain TypeScript: they come from our own code.
+import { z } from 'zod';
+
+const path = z.string().min(1).max(4096);
+const jobId = z.string().min(1).max(100);
+const modelId = z.string().min(1).max(4096);
+const layerName = z.string().min(1).max(200);
+
+export const CAM_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'scorecam', 'eigencam'] as const;
+export const SALIENCY_METHODS = ['guided-backprop', 'guided-gradcam', 'smoothgrad', 'integrated-gradients'] as const;
+export const METHODS = [...CAM_METHODS, ...SALIENCY_METHODS] as const;
+export type Method = (typeof METHODS)[number];
+export const COLORMAPS = ['jet', 'viridis', 'inferno', 'turbo'] as const;
+export type Colormap = (typeof COLORMAPS)[number];
+
+export const explainSpec = z.object({
+  path,
+  model: modelId,
+  /** Default: the model's last spatial layer. */
+  layer: layerName.optional(),
+  /** Default: the top class. */
+  classIndex: z.number().int().min(0).max(100_000).optional(),
+  method: z.enum(METHODS).default('gradcam'),
+  colormap: z.enum(COLORMAPS).default('jet'),
+  /** Weight of the photo in the overlay: out = (1 − alpha)·heat + alpha·photo. */
+  alpha: z.number().min(0).max(1).default(0.5),
+  /** Map values below this (0..1, after normalisation) are not coloured. */
+  threshold: z.number().min(0).max(1).default(0),
+  /** For user models: pixel values 0..255 map linearly onto [min, max] (overrides the model's metadata). */
+  inputRange: z.tuple([z.number(), z.number()]).optional(),
+});
+export type ExplainSpec = z.infer<typeof explainSpec>;
+
+export const dreamSpec = z.object({
+  path,
+  model: modelId.default('inception_v3'),
+  /** Layer names with weights; default mixed3:1, mixed5:1 on InceptionV3. */
+  layers: z.array(z.object({ name: layerName, weight: z.number().min(-100).max(100) })).max(20).optional(),
+  objective: z.enum(['mean', 'mean-square']).default('mean'),
+  channel: z.object({ layer: layerName, index: z.number().int().min(0) }).optional(),
+  octaves: z.number().int().min(1).max(8).default(3),
+  octaveScale: z.number().min(1).max(2).default(1.4),
+  steps: z.number().int().min(0).max(500).default(10),
+  stepSize: z.number().min(0).max(1).default(0.01),
+  tile: z.number().int().min(64).max(4096).default(512),
+  /** Longest side of the dreamed image; 0 = the photo's full size. */
+  maxSize: z.number().int().min(0).max(20000).default(512),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  guide: path.optional(),
+});
+export type DreamSpec = z.infer<typeof dreamSpec>;
+
+/** Every request the studio can make, by method name. */
+export const requests = {
+  'app:info': z.object({}),
+  'library:open': z.object({ path }),
+  'library:pickFolder': z.object({}),
+  'models:list': z.object({}),
+  'models:layers': z.object({ model: modelId }),
+  'photo:info': z.object({ path }),
+  'explain:classify': z.object({ jobId, path, model: modelId, top: z.number().int().min(1).max(1000).default(5) }),
+  'explain:heatmap': z.object({ jobId, spec: explainSpec }),
+  'explain:featureMaps': z.object({ jobId, path, model: modelId, layer: layerName }),
+  'dream:run': z.object({ jobId, spec: dreamSpec }),
+  'export:overlay': z.object({
+    jobId,
+    spec: explainSpec,
+    outDir: path,
+    overwrite: z.boolean().default(false),
+  }),
+  'export:dream': z.object({
+    jobId: jobId,
+    /** The finished dream job whose frames to export. */
+    dreamJobId: jobId,
+    outDir: path,
+    what: z.enum(['frame', 'frames', 'webp', 'gif']),
+    frame: z.number().int().min(0).optional(),
+    overwrite: z.boolean().default(false),
+  }),
+  'export:pickFolder': z.object({}),
+  'job:cancel': z.object({ jobId }),
+} as const;
+
+export type Method_ = keyof typeof requests;
+export type RequestOf<M extends Method_> = z.input<(typeof requests)[M]>;
+
+// ---- results ----------------------------------------------------------------------------------
+
+export interface RuntimeSummary {
+  backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  detail: string;
+  skipped: { backend: string; reason: string }[];
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'browser';
+  /** null while the compute process is still starting. */
+  runtime: RuntimeSummary | null;
+  /** Folders the user has opened in this session (the only ones the media route serves). */
+  folders: string[];
+}
+
+export interface PhotoEntry {
+  path: string;
+  /** Path relative to the opened folder, for display. */
+  relPath: string;
+  name: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+export interface FolderListing {
+  root: string;
+  photos: PhotoEntry[];
+  /** Files skipped while listing (unreadable directories, ...), with why. */
+  skipped: { path: string; reason: string }[];
+}
+
+export interface LayerSummary {
+  name: string;
+  className: string;
+  outputShape: number[];
+  params: number;
+  spatial: boolean;
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  inputSize: [number, number];
+  labels: string[];
+  defaultCamLayer: string;
+  defaultDreamLayers: string[];
+}
+
+export interface PhotoSummary {
+  path: string;
+  format: string;
+  width: number;
+  height: number;
+  notes: string[];
+}
+
+export interface ClassScore {
+  index: number;
+  label: string;
+  /** Softmax probability. */
+  score: number;
+  logit: number;
+}
+
+export interface Classification {
+  model: string;
+  top: ClassScore[];
+}
+
+export interface HeatmapResult {
+  model: string;
+  layer: string;
+  classIndex: number;
+  label: string;
+  score: number;
+  method: Method;
+  /** Resolution of the raw map (layer resolution; input resolution for saliency methods). */
+  mapWidth: number;
+  mapHeight: number;
+  /** The coloured heatmap (RGBA PNG, transparent below threshold) sized to the displayed photo. */
+  heatmapPng: string; // data: URL
+  width: number;
+  height: number;
+  /** e.g. "no positive evidence for this class" */
+  notes: string[];
+}
+
+export interface FeatureMapsResult {
+  layer: string;
+  channels: number;
+  mapWidth: number;
+  mapHeight: number;
+  /** Per-channel mean activation, for sorting. */
+  means: number[];
+  /** All channels tiled in a grid, each normalised on its own (grayscale PNG data: URL). */
+  atlasPng: string;
+  atlasColumns: number;
+}
+
+export interface DreamResult {
+  frames: number;
+  width: number;
+  height: number;
+  /** Parameters actually used (defaults filled), for "dream again like this". */
+  spec: DreamSpec;
+}
+
+export interface ExportResult {
+  files: string[];
+  sidecar: string;
+}
+
+export interface Results {
+  'app:info': AppInfo;
+  'library:open': FolderListing;
+  'library:pickFolder': string | null;
+  'models:list': ModelSummary[];
+  'models:layers': LayerSummary[];
+  'photo:info': PhotoSummary;
+  'explain:classify': Classification;
+  'explain:heatmap': HeatmapResult;
+  'explain:featureMaps': FeatureMapsResult;
+  'dream:run': DreamResult;
+  'export:overlay': ExportResult;
+  'export:dream': ExportResult;
+  'export:pickFolder': string | null;
+  'job:cancel': { cancelled: boolean };
+}
+
+// ---- events (host → studio) --------------------------------------------------------------------
+
+export type HostEvent =
+  | { type: 'progress'; jobId: string; done: number; total: number; message: string }
+  | {
+      type: 'dream-frame';
+      jobId: string;
+      index: number;
+      octave: number;
+      step: number;
+      objective: number;
+      width: number;
+      height: number;
+      /** JPEG data: URL of a preview of the frame ('' when the caller asked for none). */
+      image: string;
+      /** Where the frame was written, when the job writes frames to disk (CLI). */
+      file?: string;
+    }
+  | { type: 'runtime'; runtime: RuntimeSummary }
+  | { type: 'compute-restarted'; reason: string }
+  | { type: 'folder-changed'; root: string };
+
+// ---- errors ------------------------------------------------------------------------------------
+
+export type ErrorCode =
+  | 'invalid-request'
+  | 'photo'
+  | 'not-allowed'
+  | 'exists'
+  | 'cancelled'
+  | 'engine'
+  | 'compute-crashed'
+  | 'internal';
+
+/** What every failed call rejects with, on both hosts. */
+export interface ApiErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+export class ApiError extends Error implements ApiErrorShape {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The envelope both transports carry, since Electron's invoke keeps only an error's message. */
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };
+
+/** What the browser host's socket carries to the page: a call's answer, or an event. */
+export type SocketMessage = { id: number; envelope: Envelope<unknown> } | { event: HostEvent };
+
+// ---- the API the studio sees (window.convscope) -------------------------------------------------
+
+export interface ConvscopeApi {
+  call<M extends Method_>(method: M, request: RequestOf<M>): Promise<Results[M]>;
+  onEvent(listener: (event: HostEvent) => void): () => void;
+  /** URL that shows a photo from an opened folder (custom scheme or HTTP route). */
+  photoUrl(path: string, thumbnailSize?: number): string;
+  /** Path of a file dropped onto the window, where the host can know it (Electron). */
+  pathForFile?(file: File): string | null;
+}
+
+declare global {
+  interface Window {
+    convscope: ConvscopeApi;
+  }
+}

@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type Konva from 'konva';
+import type { KonvaEventObject } from 'konva/lib/Node';
+import { Image as KonvaImage, Layer, Stage } from 'react-konva';
+import { useShallow } from 'zustand/react/shallow';
+import { api } from '../lib/api';
+import { useElementSize, useLoadedImage } from '../lib/hooks';
+import { useStudio } from '../store';
+import { useChannelOverlay } from './channelOverlay';
+import { DreamLayer, SwipeLayer } from './DreamLayers';
+import { CanvasToolbar } from './CanvasToolbar';
+import { PhotoCaption } from './PhotoCaption';
+
+const ZOOM_STEP = 1.05;
+const MIN_SCALE = 0.01;
+const MAX_SCALE = 64;
+
+export function StudioCanvas() {
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<Konva.Stage>(null);
+  const zoomLabelRef = useRef<HTMLSpanElement>(null);
+  /** Once the user zooms or pans, resizes stop re-fitting the photo. */
+  const userMoved = useRef(false);
+  const size = useElementSize(wrapRef);
+
+  const s = useStudio(
+    useShallow((state) => ({
+      selectedPath: state.selectedPath,
+      photoError: state.photoError,
+      heatmapPng: state.heatmap?.heatmapPng ?? null,
+      alpha: state.alpha,
+      opacity: state.layerOpacity,
+      visible: state.layerVisible,
+      compare: state.compare && state.frames.length > 0,
+    })),
+  );
+  const photoUrl = useMemo(() => (s.selectedPath ? api().photoUrl(s.selectedPath) : null), [s.selectedPath]);
+  const photo = useLoadedImage(photoUrl);
+  const heat = useLoadedImage(s.heatmapPng);
+  const channel = useChannelOverlay();
+  const photoWidth = photo.image?.naturalWidth ?? 0;
+  const photoHeight = photo.image?.naturalHeight ?? 0;
+
+  const showZoom = (scale: number) => {
+    if (zoomLabelRef.current) zoomLabelRef.current.textContent = `${Math.round(scale * 100)}%`;
+  };
+
+  const fit = useCallback(() => {
+    const stage = stageRef.current;
+    if (!stage || !photoWidth || !size.width || !size.height) return;
+    const scale = Math.min(size.width / photoWidth, size.height / photoHeight) * 0.96;
+    stage.scale({ x: scale, y: scale });
+    stage.position({ x: (size.width - photoWidth * scale) / 2, y: (size.height - photoHeight * scale) / 2 });
+    stage.batchDraw();
+    userMoved.current = false;
+    showZoom(scale);
+  }, [photoWidth, photoHeight, size.width, size.height]);
+
+  useEffect(() => {
+    userMoved.current = false;
+  }, [photo.image]);
+  useEffect(() => {
+    if (!userMoved.current) fit();
+  }, [fit]);
+
+  const zoomBy = (factor: number, pointer?: { x: number; y: number }) => {
+    const stage = stageRef.current;
+    if (!stage) return;
+    const anchor = pointer ?? { x: size.width / 2, y: size.height / 2 };
+    const old = stage.scaleX();
+    const next = Math.max(MIN_SCALE, Math.min(MAX_SCALE, old * factor));
+    const photoPoint = { x: (anchor.x - stage.x()) / old, y: (anchor.y - stage.y()) / old };
+    stage.scale({ x: next, y: next });
+    stage.position({ x: anchor.x - photoPoint.x * next, y: anchor.y - photoPoint.y * next });
+    stage.batchDraw();
+    userMoved.current = true;
+    showZoom(next);
+  };
+
+  const onWheel = (event: KonvaEventObject<WheelEvent>) => {
+    event.evt.preventDefault();
+    const pointer = stageRef.current?.getPointerPosition() ?? undefined;
+    if (event.evt.deltaY === 0) return;
+    zoomBy(event.evt.deltaY > 0 ? 1 / ZOOM_STEP : ZOOM_STEP, pointer);
+  };
+
+  const actualSize = () => {
+    const stage = stageRef.current;
+    if (!stage) return;
+    zoomBy(1 / stage.scaleX());
+  };
+
+  const message = !s.selectedPath
+    ? 'Open a folder and pick a photo.'
+    : photo.failed
+      ? (s.photoError ?? 'This photo cannot be shown.')
+      : null;
+
+  return (
+    <div className="canvas-area">
+      <CanvasToolbar zoomLabelRef={zoomLabelRef} onFit={fit} onZoom={(factor) => zoomBy(factor)} onActualSize={actualSize} />
+      <div className="canvas-wrap" ref={wrapRef} data-testid="canvas">
+        {size.width > 0 && size.height > 0 && (
+          <Stage
+            ref={stageRef}
+            width={size.width}
+            height={size.height}
+            draggable
+            onWheel={onWheel}
+            onDragStart={(event) => {
+              if (event.target === stageRef.current) userMoved.current = true;
+            }}
+          >
+            <Layer listening={false} opacity={s.opacity.photo} visible={s.visible.photo && Boolean(photo.image)}>
+              {photo.image && <KonvaImage image={photo.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
+            </Layer>
+            <Layer listening={false} opacity={1 - s.alpha} visible={s.visible.heatmap && Boolean(heat.image) && Boolean(photo.image)}>
+              {heat.image && <KonvaImage image={heat.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
+            </Layer>
+            <Layer listening={false} imageSmoothingEnabled={false} opacity={s.opacity.channel} visible={s.visible.channel && Boolean(channel) && Boolean(photo.image)}>
+              {channel && <KonvaImage image={channel} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
+            </Layer>
+            {photo.image && <DreamLayer width={photoWidth} height={photoHeight} />}
+            {photo.image && s.compare && <SwipeLayer width={photoWidth} height={photoHeight} />}
+          </Stage>
+        )}
+        {message && (
+          <div className={`canvas-message${photo.failed ? ' error' : ''}`} data-testid="canvas-message">
+            {message}
+          </div>
+        )}
+        {photo.loading && <div className="canvas-loading">Loading photo…</div>}
+      </div>
+      <PhotoCaption width={photoWidth} height={photoHeight} />
+    </div>
+  );
+}

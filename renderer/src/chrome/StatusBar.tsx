@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+import type { JobEntry } from '../store/ui';
+
+const BACKEND_NAMES: Record<string, string> = {
+  'tensorflow-gpu': 'TensorFlow GPU',
+  tensorflow: 'TensorFlow (native CPU)',
+  wasm: 'WebAssembly',
+  cpu: 'Plain JavaScript CPU',
+};
+
+function Backend() {
+  const { runtime, appInfo, appInfoError } = useStudio(
+    useShallow((state) => ({ runtime: state.runtime, appInfo: state.appInfo, appInfoError: state.appInfoError })),
+  );
+  const [open, setOpen] = useState(false);
+  const skipped = runtime?.skipped ?? [];
+  const label = runtime ? (BACKEND_NAMES[runtime.backend] ?? runtime.backend) : appInfoError ? 'host unreachable' : 'engine starting…';
+  const tooltip = runtime
+    ? [runtime.detail, ...skipped.map((entry) => `${entry.backend} skipped: ${entry.reason}`)].filter(Boolean).join('\n')
+    : (appInfoError ?? 'The compute process is starting');
+  return (
+    <div className="backend" data-testid="status-backend" data-backend={runtime?.backend ?? ''}>
+      <button
+        className={`backend-button ${runtime ? `backend-${runtime.backend}` : 'backend-pending'}`}
+        title={tooltip}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        <span className="dot" />
+        Engine: <strong>{label}</strong>
+        {skipped.length > 0 && <span className="muted"> · {skipped.length} faster skipped</span>}
+      </button>
+      {open && (
+        <div className="backend-details" data-testid="status-backend-details">
+          <p>
+            <strong>{label}</strong>
+            {runtime?.detail ? ` — ${runtime.detail}` : ''}
+          </p>
+          {skipped.length > 0 ? (
+            <ul>
+              {skipped.map((entry) => (
+                <li key={entry.backend}>
+                  <strong>{entry.backend}</strong>: {entry.reason}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{runtime ? 'No faster backend was skipped.' : 'Waiting for the compute process.'}</p>
+          )}
+          {appInfo && (
+            <p className="muted">
+              Convscope {appInfo.version} · {appInfo.host} host
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function JobProgress({ job }: { job: JobEntry }) {
+  const cancelJob = useStudio((state) => state.cancelJob);
+  const fraction = job.total > 0 ? job.done / job.total : null;
+  return (
+    <div className="job" data-testid={`job-${job.kind}`}>
+      <span className="job-label">{job.label}</span>
+      {fraction === null ? <progress /> : <progress value={job.done} max={job.total} />}
+      <span className="job-message muted">{job.cancelling ? 'cancelling…' : job.message || (fraction !== null ? `${Math.round(fraction * 100)}%` : '')}</span>
+      <button className="small" data-testid="job-cancel" disabled={job.cancelling} onClick={() => void cancelJob(job.id)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+export function StatusBar() {
+  const jobs = useStudio(useShallow((state) => Object.values(state.jobs)));
+  const { folder, count } = useStudio(useShallow((state) => ({ folder: state.folder?.root ?? null, count: state.folder?.photos.length ?? 0 })));
+  return (
+    <footer className="statusbar">
+      <Backend />
+      <div className="jobs" data-testid="status-jobs">
+        {jobs.map((job) => (
+          <JobProgress key={job.id} job={job} />
+        ))}
+      </div>
+      <div className="muted status-folder" title={folder ?? ''}>
+        {folder ? `${count} photo${count === 1 ? '' : 's'}` : 'No folder open'}
+      </div>
+    </footer>
+  );
+}

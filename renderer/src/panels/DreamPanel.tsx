@@ -1,0 +1,122 @@
+import { useShallow } from 'zustand/react/shallow';
+import { Section } from '../chrome/Section';
+import { NumberField } from '../chrome/NumberField';
+import { useStudio } from '../store';
+import { currentModel } from '../store/model';
+import { parseDreamLayers, type DreamParams } from '../store/dream';
+
+function statusText(status: string, frames: number, size: string | null, error: string | null): string {
+  switch (status) {
+    case 'running':
+      return `Dreaming… ${frames} frame${frames === 1 ? '' : 's'} so far`;
+    case 'done':
+      return `Done: ${frames} frames${size ? ` at ${size}` : ''}`;
+    case 'cancelled':
+      return `Cancelled after ${frames} frame${frames === 1 ? '' : 's'}`;
+    case 'failed':
+      return `Failed${error ? `: ${error}` : ''}`;
+    default:
+      return 'Ready';
+  }
+}
+
+export function DreamPanel() {
+  const s = useStudio(
+    useShallow((state) => ({
+      params: state.dreamParams,
+      status: state.dreamStatus,
+      error: state.dreamError,
+      notes: state.dreamNotes,
+      frames: state.frames.length,
+      result: state.dreamResult,
+      jobId: state.dreamJob,
+      defaults: currentModel(state)?.defaultDreamLayers.join(', ') ?? '',
+      ready: state.selectedPath !== null && state.modelId !== null,
+      setParam: state.setDreamParam,
+      resetLayers: state.resetDreamLayers,
+      run: state.runDream,
+      cancel: state.cancelJob,
+    })),
+  );
+  const set = <K extends keyof DreamParams>(key: K) => (value: DreamParams[K]) => s.setParam(key, value);
+  const layersError = s.params.layersText ? parseDreamLayers(s.params.layersText).error : null;
+  const running = s.status === 'running';
+  return (
+    <Section title="Deep Dream" testId="panel-dream">
+      <label className="field">
+        <span>Layers</span>
+        <div className="input-with-button">
+          <input
+            type="text"
+            data-testid="dream-layers"
+            spellCheck={false}
+            placeholder="mixed3:1, mixed5:1.5"
+            aria-invalid={layersError !== null}
+            value={s.params.layersText}
+            onChange={(event) => s.setParam('layersText', event.target.value)}
+          />
+          <button className="small" title={`Reset to ${s.defaults}`} onClick={s.resetLayers}>
+            Default
+          </button>
+        </div>
+      </label>
+      {layersError && <p className="inline-error">{layersError}</p>}
+      <div className="field-grid">
+        <label className="field">
+          <span>Objective</span>
+          <select data-testid="dream-objective" value={s.params.objective} onChange={(event) => s.setParam('objective', event.target.value as DreamParams['objective'])}>
+            <option value="mean">Mean activation</option>
+            <option value="mean-square">Mean of squares</option>
+          </select>
+        </label>
+        <NumberField label="Octaves" testId="dream-octaves" value={s.params.octaves} min={1} max={8} integer onCommit={set('octaves')} />
+        <NumberField label="Octave scale" testId="dream-octave-scale" value={s.params.octaveScale} min={1} max={2} step={0.05} onCommit={set('octaveScale')} />
+        <NumberField label="Steps / octave" testId="dream-steps" value={s.params.steps} min={0} max={500} integer onCommit={set('steps')} />
+        <NumberField label="Step size" testId="dream-step-size" value={s.params.stepSize} min={0} max={1} step={0.005} onCommit={set('stepSize')} />
+        <NumberField
+          label="Max size (px)"
+          testId="dream-max-size"
+          value={s.params.maxSize}
+          min={0}
+          max={20000}
+          step={32}
+          integer
+          title="Longest side of the dream; 0 = the photo's full size (slow)"
+          onCommit={set('maxSize')}
+        />
+        <NumberField label="Seed" testId="dream-seed" value={s.params.seed} min={0} max={2 ** 31 - 1} integer onCommit={set('seed')} />
+        <div className="field">
+          <span>&nbsp;</span>
+          <button className="small" title="New random seed" onClick={() => s.setParam('seed', Math.floor(Math.random() * 2 ** 31))}>
+            New seed
+          </button>
+        </div>
+      </div>
+      {s.error && (
+        <p className="inline-error" data-testid="dream-error">
+          {s.error}
+        </p>
+      )}
+      <div className="button-row">
+        <button className="primary" data-testid="dream-run" disabled={!s.ready || running || layersError !== null} onClick={() => void s.run()}>
+          {s.status === 'done' ? 'Dream again' : 'Run dream'}
+        </button>
+        {running && s.jobId && (
+          <button data-testid="dream-cancel" onClick={() => void s.cancel(s.jobId!)}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <p className="dream-status" data-testid="dream-status" data-status={s.status}>
+        {statusText(s.status, s.frames, s.result ? `${s.result.width}×${s.result.height}` : null, s.error)}
+      </p>
+      {s.notes.length > 0 && (
+        <ul className="notes" data-testid="dream-notes">
+          {s.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,150 @@
+import { useShallow } from 'zustand/react/shallow';
+import { CAM_METHODS, COLORMAPS, SALIENCY_METHODS, type Colormap, type Method } from '../../../preload/contract';
+import { Section } from '../chrome/Section';
+import { JobProgress } from '../chrome/StatusBar';
+import { colormapGradient } from '../lib/colormaps';
+import { formatPercent, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
+import { useStudio } from '../store';
+import { explainSpecOf, heatmapKeyOf } from '../store/explain';
+import { LayerSelect } from './LayerSelect';
+
+const COLORMAP_LABELS: Record<Colormap, string> = {
+  jet: 'Jet (classic)',
+  viridis: 'Viridis (perceptual)',
+  inferno: 'Inferno (perceptual)',
+  turbo: 'Turbo',
+};
+
+function Legend({ colormap, threshold, method }: { colormap: Colormap; threshold: number; method: Method }) {
+  return (
+    <div className="legend" data-testid="legend">
+      <div className="legend-bar" style={{ background: colormapGradient(colormap) }}>
+        {threshold > 0 && (
+          <div className="legend-threshold" style={{ width: `${threshold * 100}%` }} title="Below the threshold: not coloured" />
+        )}
+      </div>
+      <div className="legend-labels">
+        <span>low</span>
+        <span>{usesLayer(method) ? 'evidence for the class' : 'attribution'}</span>
+        <span>high</span>
+      </div>
+    </div>
+  );
+}
+
+export function ExplainPanel() {
+  const s = useStudio(
+    useShallow((state) => ({
+      method: state.method,
+      layer: state.layer,
+      colormap: state.colormap,
+      alpha: state.alpha,
+      threshold: state.threshold,
+      heatmap: state.heatmap,
+      stale: state.heatmap !== null && state.heatmapKey !== heatmapKeyOf(explainSpecOf(state)),
+      job: state.heatmapJob ? state.jobs[state.heatmapJob] : undefined,
+      ready: state.selectedPath !== null && state.modelId !== null,
+      setMethod: state.setMethod,
+      setLayer: state.setLayer,
+      setColormap: state.setColormap,
+      setAlpha: state.setAlpha,
+      setThreshold: state.setThreshold,
+      showHeatmap: state.showHeatmap,
+    })),
+  );
+  const layerUsed = usesLayer(s.method);
+  return (
+    <Section title="Explain" testId="panel-explain">
+      <label className="field">
+        <span>Method</span>
+        <select data-testid="method-select" value={s.method} onChange={(event) => s.setMethod(event.target.value as Method)}>
+          <optgroup label="Class activation maps">
+            {CAM_METHODS.map((method) => (
+              <option key={method} value={method}>
+                {METHOD_LABELS[method]}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Gradients on pixels">
+            {SALIENCY_METHODS.map((method) => (
+              <option key={method} value={method}>
+                {METHOD_LABELS[method]}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <p className="hint">{METHOD_HINTS[s.method]}</p>
+      <LayerSelect label="Layer" testId="layer-select" value={s.layer} onChange={s.setLayer} disabled={!layerUsed} />
+      {!layerUsed && <p className="hint">{METHOD_LABELS[s.method]} works on the input pixels; no layer needed.</p>}
+      <label className="field">
+        <span>Colormap</span>
+        <select data-testid="colormap-select" value={s.colormap} onChange={(event) => s.setColormap(event.target.value as Colormap)}>
+          {COLORMAPS.map((colormap) => (
+            <option key={colormap} value={colormap}>
+              {COLORMAP_LABELS[colormap]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Legend colormap={s.colormap} threshold={s.threshold} method={s.method} />
+      <label className="field slider-field">
+        <span>Photo weight</span>
+        <input
+          type="range"
+          data-testid="alpha-slider"
+          min={0}
+          max={1}
+          step={0.05}
+          value={s.alpha}
+          onChange={(event) => s.setAlpha(Number(event.target.value))}
+        />
+        <output>{s.alpha.toFixed(2)}</output>
+      </label>
+      <label className="field slider-field">
+        <span>Threshold</span>
+        <input
+          type="range"
+          data-testid="threshold-slider"
+          min={0}
+          max={0.95}
+          step={0.05}
+          value={s.threshold}
+          onChange={(event) => s.setThreshold(Number(event.target.value))}
+        />
+        <output>{s.threshold.toFixed(2)}</output>
+      </label>
+      <div className="button-row">
+        <button className="primary" data-testid="show-heatmap" disabled={!s.ready} onClick={() => void s.showHeatmap()}>
+          {s.heatmap && s.stale ? 'Update heatmap' : 'Show heatmap'}
+        </button>
+      </div>
+      {s.job && <JobProgress job={s.job} />}
+      {s.heatmap && (
+        <div
+          className={`result-card${s.stale ? ' stale' : ''}`}
+          data-testid="heatmap-result"
+          data-method={s.heatmap.method}
+          data-layer={s.heatmap.layer}
+          data-class-index={s.heatmap.classIndex}
+        >
+          <div>
+            <strong>{METHOD_LABELS[s.heatmap.method]}</strong> for <strong title={s.heatmap.label}>{shortLabel(s.heatmap.label)}</strong>{' '}
+            <span className="muted">({formatPercent(s.heatmap.score)})</span>
+          </div>
+          <div className="muted">
+            layer {s.heatmap.layer} · map {s.heatmap.mapWidth}×{s.heatmap.mapHeight} → {s.heatmap.width}×{s.heatmap.height}
+          </div>
+          {s.stale && <div className="stale-note">Settings changed — press Update heatmap.</div>}
+        </div>
+      )}
+      {s.heatmap && s.heatmap.notes.length > 0 && (
+        <ul className="notes" data-testid="heatmap-notes">
+          {s.heatmap.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,166 @@
+import { useMemo, useState, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { api } from '../lib/api';
+import { useStudio } from '../store';
+import { visiblePhotos, type SortBy, type SortDir } from '../store/library';
+import { ThumbGrid } from './ThumbGrid';
+
+const PHOTO_EXTENSION = /\.(jpe?g|png|webp|gif|avif|tiff?|bmp|heic)$/i;
+
+function parentOf(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut > 0 ? path.slice(0, cut) : path;
+}
+
+export function LibraryPanel() {
+  const s = useStudio(
+    useShallow((state) => ({
+      host: state.appInfo?.host,
+      folder: state.folder,
+      folderInput: state.folderInput,
+      opening: state.openingFolder,
+      folderError: state.folderError,
+      recent: state.recentFolders,
+      filter: state.filter,
+      sortBy: state.sortBy,
+      sortDir: state.sortDir,
+      setFolderInput: state.setFolderInput,
+      openFolder: state.openFolder,
+      pickFolder: state.pickFolder,
+      setFilter: state.setFilter,
+      setSort: state.setSort,
+      toast: state.toast,
+    })),
+  );
+  const [dropping, setDropping] = useState(false);
+  const photos = useMemo(
+    () => (s.folder ? visiblePhotos(s.folder.photos, s.filter, s.sortBy, s.sortDir) : []),
+    [s.folder, s.filter, s.sortBy, s.sortDir],
+  );
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDropping(false);
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const path = api().pathForFile?.(file) ?? null;
+    if (!path) {
+      s.toast('info', 'This host cannot read dropped folders: type the folder path and press Open.');
+      return;
+    }
+    // A dropped photo opens its folder with the photo selected.
+    if (PHOTO_EXTENSION.test(path)) void s.openFolder(parentOf(path), { select: path });
+    else void s.openFolder(path);
+  }
+
+  return (
+    <section
+      className={`library${dropping ? ' dropping' : ''}`}
+      data-testid="library"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={onDrop}
+    >
+      <header className="library-head">
+        <h1 className="brand">
+          Conv<span>scope</span>
+        </h1>
+        {s.host === 'electron' && (
+          <button className="primary" data-testid="pick-folder" onClick={() => void s.pickFolder()}>
+            Open folder…
+          </button>
+        )}
+      </header>
+      <form
+        className="folder-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void s.openFolder(s.folderInput);
+        }}
+      >
+        <input
+          type="text"
+          data-testid="folder-path"
+          aria-label="Folder path"
+          placeholder="/path/to/photos"
+          spellCheck={false}
+          value={s.folderInput}
+          onChange={(event) => s.setFolderInput(event.target.value)}
+        />
+        <button type="submit" data-testid="open-folder" disabled={s.opening}>
+          {s.opening ? 'Opening…' : 'Open'}
+        </button>
+      </form>
+      {s.folderError && (
+        <p className="inline-error" data-testid="folder-error">
+          {s.folderError}
+        </p>
+      )}
+      {!s.folder && s.recent.length > 0 && (
+        <div className="recent" data-testid="recent-folders">
+          <span className="muted">Recent</span>
+          {s.recent.map((folder) => (
+            <button key={folder} className="link" title={folder} onClick={() => void s.openFolder(folder)}>
+              {folder}
+            </button>
+          ))}
+        </div>
+      )}
+      {s.folder && (
+        <>
+          <div className="folder-summary" title={s.folder.root}>
+            <span className="folder-name">{s.folder.root.split(/[\\/]/).filter(Boolean).pop() ?? s.folder.root}</span>
+            <span className="muted" data-testid="photo-count">
+              {photos.length === s.folder.photos.length ? `${photos.length} photos` : `${photos.length} of ${s.folder.photos.length}`}
+            </span>
+          </div>
+          {s.folder.skipped.length > 0 && (
+            <details className="skipped" data-testid="skipped-files">
+              <summary>{s.folder.skipped.length} skipped</summary>
+              <ul>
+                {s.folder.skipped.map((entry) => (
+                  <li key={entry.path} title={entry.path}>
+                    <code>{entry.path.split(/[\\/]/).pop()}</code> — {entry.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          <div className="grid-tools">
+            <input
+              type="search"
+              data-testid="filter"
+              aria-label="Filter by name"
+              placeholder="Filter by name"
+              value={s.filter}
+              onChange={(event) => s.setFilter(event.target.value)}
+            />
+            <select
+              data-testid="sort"
+              aria-label="Sort"
+              value={`${s.sortBy}-${s.sortDir}`}
+              onChange={(event) => {
+                const [by, dir] = event.target.value.split('-') as [SortBy, SortDir];
+                s.setSort(by, dir);
+              }}
+            >
+              <option value="name-asc">Name A→Z</option>
+              <option value="name-desc">Name Z→A</option>
+              <option value="date-desc">Newest first</option>
+              <option value="date-asc">Oldest first</option>
+            </select>
+          </div>
+          <ThumbGrid photos={photos} />
+        </>
+      )}
+      {!s.folder && (
+        <div className="drop-hint muted">
+          {s.host === 'electron' ? 'Open or drop a folder of photos.' : 'Type the path of a folder of photos and press Open.'}
+        </div>
+      )}
+    </section>
+  );
+}

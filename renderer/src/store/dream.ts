@@ -1,0 +1,266 @@
+import type { DreamResult, DreamSpec, HostEvent } from '../../../preload/contract';
+import { api, errorCode, errorMessage, newJobId } from '../lib/api';
+import { loadImage } from '../lib/dataUrl';
+import { currentModel } from './model';
+import { withJob } from './jobs';
+import type { SliceCreator } from './types';
+
+export interface DreamParams {
+  /** "mixed3:1, mixed5:1.5" */
+  layersText: string;
+  objective: 'mean' | 'mean-square';
+  octaves: number;
+  octaveScale: number;
+  steps: number;
+  stepSize: number;
+  maxSize: number;
+  seed: number;
+}
+
+export interface DreamFrame {
+  index: number;
+  octave: number;
+  step: number;
+  objective: number;
+  width: number;
+  height: number;
+  /** Decoded once; the canvas swaps it into one Konva.Image node. */
+  image: ImageBitmap | HTMLImageElement;
+}
+
+export type DreamStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface DreamSlice {
+  dreamParams: DreamParams;
+  dreamJob: string | null;
+  dreamStatus: DreamStatus;
+  dreamResult: DreamResult | null;
+  dreamError: string | null;
+  /** What the engine said about the finished dream (e.g. "no gradient"). */
+  dreamNotes: string[];
+  /** The finished job whose frames 'export:dream' can write. */
+  exportableDreamJob: string | null;
+  frames: DreamFrame[];
+  framesTruncated: boolean;
+  frameIndex: number;
+  /** Keep showing the newest frame while a dream runs, until the user scrubs away from it. */
+  followLive: boolean;
+  playing: boolean;
+  fps: number;
+  compare: boolean;
+  /** Swipe divider position, 0..1 of the photo width (dream on the left). */
+  divider: number;
+  setDreamParam<K extends keyof DreamParams>(key: K, value: DreamParams[K]): void;
+  resetDreamLayers(): void;
+  runDream(): Promise<void>;
+  resetDream(): void;
+  acceptFrame(event: Extract<HostEvent, { type: 'dream-frame' }>): void;
+  setFrameIndex(index: number): void;
+  stepFrame(delta: number): void;
+  setPlaying(playing: boolean): void;
+  setFps(fps: number): void;
+  setCompare(compare: boolean): void;
+  setDivider(divider: number): void;
+}
+
+/** More frames than this are not kept (memory); the newest frame still replaces the last one. */
+export const MAX_FRAMES = 600;
+
+export const DEFAULT_DREAM_PARAMS: DreamParams = {
+  layersText: '',
+  objective: 'mean',
+  octaves: 3,
+  octaveScale: 1.4,
+  steps: 10,
+  stepSize: 0.01,
+  maxSize: 512,
+  seed: 1,
+};
+
+export function parseDreamLayers(text: string): { layers: NonNullable<DreamSpec['layers']>; error: string | null } {
+  const layers: NonNullable<DreamSpec['layers']> = [];
+  for (const token of text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean)) {
+    const match = token.match(/^([^:\s]+)\s*(?::\s*(\S+))?$/);
+    if (!match) return { layers, error: `"${token}" is not "layer:weight"` };
+    const weight = match[2] === undefined ? 1 : Number(match[2]);
+    if (!Number.isFinite(weight) || Math.abs(weight) > 100) return { layers, error: `weight of ${match[1]} must be a number between -100 and 100` };
+    layers.push({ name: match[1]!, weight });
+  }
+  if (layers.length > 20) return { layers, error: 'at most 20 layers' };
+  return { layers, error: layers.length ? null : 'name at least one layer, e.g. mixed3:1' };
+}
+
+export function octaveStarts(frames: DreamFrame[]): number[] {
+  const starts: number[] = [];
+  frames.forEach((frame, position) => {
+    if (position === 0 || frame.step === 0 || frame.octave !== frames[position - 1]!.octave) starts.push(position);
+  });
+  return starts;
+}
+
+function releaseFrames(frames: DreamFrame[]): void {
+  for (const frame of frames) if ('close' in frame.image) frame.image.close();
+}
+
+/** Frames decode asynchronously; this keeps them in arrival order. */
+let decodeQueue: Promise<void> = Promise.resolve();
+
+export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => ({
+  dreamParams: { ...DEFAULT_DREAM_PARAMS },
+  dreamJob: null,
+  dreamStatus: 'idle',
+  dreamResult: null,
+  dreamError: null,
+  dreamNotes: [],
+  exportableDreamJob: null,
+  frames: [],
+  framesTruncated: false,
+  frameIndex: 0,
+  followLive: true,
+  playing: false,
+  fps: 8,
+  compare: false,
+  divider: 0.5,
+
+  setDreamParam(key, value) {
+    set((state) => ({ dreamParams: { ...state.dreamParams, [key]: value } }));
+  },
+
+  resetDreamLayers() {
+    const model = currentModel(get());
+    const layersText = model ? model.defaultDreamLayers.map((name) => `${name}:1`).join(', ') : '';
+    set((state) => ({ dreamParams: { ...state.dreamParams, layersText } }));
+  },
+
+  async runDream() {
+    const path = get().selectedPath;
+    const model = get().modelId;
+    if (!path || !model) {
+      get().toast('info', 'Choose a photo first.');
+      return;
+    }
+    const params = get().dreamParams;
+    const { layers, error } = parseDreamLayers(params.layersText);
+    if (error) {
+      set({ dreamError: `Layers: ${error}` });
+      return;
+    }
+    get().resetDream();
+    const jobId = newJobId();
+    set({ dreamJob: jobId, dreamStatus: 'running', dreamError: null, followLive: true, compare: false });
+    const spec: DreamSpec = {
+      path,
+      model,
+      layers,
+      objective: params.objective,
+      octaves: params.octaves,
+      octaveScale: params.octaveScale,
+      steps: params.steps,
+      stepSize: params.stepSize,
+      tile: 512,
+      maxSize: params.maxSize,
+      seed: params.seed,
+    };
+    let failure: unknown = null;
+    const result = await withJob(
+      get,
+      'dream',
+      'Deep Dream',
+      async () => {
+        try {
+          return await api().call('dream:run', { jobId, spec });
+        } catch (caught) {
+          failure = caught;
+          throw caught;
+        }
+      },
+      { jobId, quietCancel: () => get().dreamJob !== jobId },
+    );
+    if (get().dreamJob !== jobId) return;
+    await decodeQueue;
+    // DreamResult has no notes in the contract yet; the host sends them anyway.
+    const notes = (result as { notes?: unknown } | undefined)?.notes;
+    if (result) set({ dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: Array.isArray(notes) ? notes.map(String) : [] });
+    else if (errorCode(failure) === 'cancelled') set({ dreamStatus: 'cancelled' });
+    else set({ dreamStatus: 'failed', dreamError: errorMessage(failure) });
+  },
+
+  resetDream() {
+    const { dreamJob, dreamStatus, frames } = get();
+    if (dreamJob && dreamStatus === 'running') void api().call('job:cancel', { jobId: dreamJob }).catch(() => undefined);
+    set({
+      dreamJob: null,
+      dreamStatus: 'idle',
+      dreamResult: null,
+      dreamError: null,
+      dreamNotes: [],
+      exportableDreamJob: null,
+      frames: [],
+      framesTruncated: false,
+      frameIndex: 0,
+      playing: false,
+      compare: false,
+    });
+    releaseFrames(frames);
+  },
+
+  acceptFrame(event) {
+    if (event.jobId !== get().dreamJob) return;
+    decodeQueue = decodeQueue.then(async () => {
+      let image: ImageBitmap | HTMLImageElement;
+      try {
+        const element = await loadImage(event.image);
+        image = typeof createImageBitmap === 'function' ? await createImageBitmap(element) : element;
+      } catch {
+        return; // a frame that does not decode is skipped; the next one follows
+      }
+      if (event.jobId !== get().dreamJob) {
+        releaseFrames([{ image } as DreamFrame]);
+        return;
+      }
+      const frame: DreamFrame = {
+        index: event.index,
+        octave: event.octave,
+        step: event.step,
+        objective: event.objective,
+        width: event.width,
+        height: event.height,
+        image,
+      };
+      const state = get();
+      let frames: DreamFrame[];
+      let truncated = state.framesTruncated;
+      if (state.frames.length >= MAX_FRAMES) {
+        releaseFrames([state.frames.at(-1)!]);
+        frames = [...state.frames.slice(0, -1), frame];
+        truncated = true;
+      } else {
+        frames = [...state.frames, frame];
+      }
+      const follow = state.followLive && !state.playing;
+      set({ frames, framesTruncated: truncated, frameIndex: follow ? frames.length - 1 : state.frameIndex });
+    });
+  },
+
+  setFrameIndex(index) {
+    const count = get().frames.length;
+    if (!count) return;
+    const clamped = Math.max(0, Math.min(count - 1, Math.round(index)));
+    set({ frameIndex: clamped, followLive: clamped === count - 1 });
+  },
+  stepFrame(delta) {
+    get().setFrameIndex(get().frameIndex + delta);
+  },
+  setPlaying(playing) {
+    set({ playing: playing && get().frames.length > 1 });
+  },
+  setFps(fps) {
+    set({ fps: Math.max(1, Math.min(60, Math.round(fps) || 1)) });
+  },
+  setCompare(compare) {
+    set({ compare });
+  },
+  setDivider(divider) {
+    set({ divider: Math.max(0, Math.min(1, divider)) });
+  },
+});

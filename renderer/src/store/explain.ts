@@ -1,0 +1,139 @@
+import type { Colormap, ExplainSpec, FeatureMapsResult, HeatmapResult, Method } from '../../../preload/contract';
+import { api, newJobId } from '../lib/api';
+import { METHOD_LABELS } from '../lib/methods';
+import { withJob } from './jobs';
+import type { SliceCreator, StudioState } from './types';
+
+export type FeatureSort = 'index' | 'mean-desc' | 'mean-asc';
+
+export interface ExplainSlice {
+  method: Method;
+  layer: string | null;
+  /** null = the top class. */
+  classIndex: number | null;
+  colormap: Colormap;
+  /** Weight of the photo in the overlay. */
+  alpha: number;
+  threshold: number;
+  heatmap: HeatmapResult | null;
+  /** What the shown heatmap was computed for, to tell when the settings moved on. */
+  heatmapKey: string | null;
+  heatmapJob: string | null;
+  featureLayer: string | null;
+  featureMaps: FeatureMapsResult | null;
+  featureJob: string | null;
+  featureSort: FeatureSort;
+  selectedChannel: number | null;
+  setMethod(method: Method): void;
+  setLayer(layer: string): void;
+  setClassIndex(index: number | null): void;
+  setColormap(colormap: Colormap): void;
+  setAlpha(alpha: number): void;
+  setThreshold(threshold: number): void;
+  showHeatmap(): Promise<void>;
+  setFeatureLayer(layer: string): void;
+  setFeatureSort(sort: FeatureSort): void;
+  loadFeatureMaps(): Promise<void>;
+  selectChannel(channel: number | null): void;
+}
+
+/** The spec the heatmap and the overlay export use, or null when no photo or model is chosen. */
+export function explainSpecOf(state: StudioState): ExplainSpec | null {
+  if (!state.selectedPath || !state.modelId) return null;
+  return {
+    path: state.selectedPath,
+    model: state.modelId,
+    layer: state.layer ?? undefined,
+    classIndex: state.classIndex ?? undefined,
+    method: state.method,
+    colormap: state.colormap,
+    alpha: state.alpha,
+    threshold: state.threshold,
+  };
+}
+
+/** Alpha only changes the blend on the canvas; everything else changes the map itself. */
+export function heatmapKeyOf(spec: ExplainSpec | null): string | null {
+  if (!spec) return null;
+  const { alpha: _alpha, ...rest } = spec;
+  return JSON.stringify(rest);
+}
+
+export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
+  method: 'gradcam',
+  layer: null,
+  classIndex: null,
+  colormap: 'jet',
+  alpha: 0.5,
+  threshold: 0,
+  heatmap: null,
+  heatmapKey: null,
+  heatmapJob: null,
+  featureLayer: null,
+  featureMaps: null,
+  featureJob: null,
+  featureSort: 'index',
+  selectedChannel: null,
+
+  setMethod: (method) => set({ method }),
+  setLayer: (layer) => set({ layer }),
+  setClassIndex: (classIndex) => set({ classIndex }),
+  setColormap: (colormap) => set({ colormap }),
+  setAlpha: (alpha) => set({ alpha }),
+  setThreshold: (threshold) => set({ threshold }),
+
+  async showHeatmap() {
+    const spec = explainSpecOf(get());
+    if (!spec) {
+      get().toast('info', 'Choose a photo first.');
+      return;
+    }
+    const previous = get().heatmapJob;
+    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
+    const jobId = newJobId();
+    set({ heatmapJob: jobId });
+    await withJob(
+      get,
+      'heatmap',
+      `${METHOD_LABELS[spec.method]} heatmap`,
+      async () => {
+        const result = await api().call('explain:heatmap', { jobId, spec });
+        if (get().selectedPath === spec.path && get().modelId === spec.model) {
+          set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), layerVisible: { ...get().layerVisible, heatmap: true } });
+        }
+      },
+      { jobId, quietCancel: () => get().heatmapJob !== jobId },
+    );
+    if (get().heatmapJob === jobId) set({ heatmapJob: null });
+  },
+
+  setFeatureLayer: (featureLayer) => set({ featureLayer }),
+  setFeatureSort: (featureSort) => set({ featureSort }),
+
+  async loadFeatureMaps() {
+    const { selectedPath: path, modelId: model, featureLayer: layer } = get();
+    if (!path || !model || !layer) {
+      get().toast('info', path ? 'Choose a layer first.' : 'Choose a photo first.');
+      return;
+    }
+    const previous = get().featureJob;
+    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
+    const jobId = newJobId();
+    set({ featureJob: jobId });
+    await withJob(
+      get,
+      'featureMaps',
+      `Feature maps of ${layer}`,
+      async () => {
+        const result = await api().call('explain:featureMaps', { jobId, path, model, layer });
+        if (get().selectedPath === path && get().modelId === model) set({ featureMaps: result, selectedChannel: null });
+      },
+      { jobId, quietCancel: () => get().featureJob !== jobId },
+    );
+    if (get().featureJob === jobId) set({ featureJob: null });
+  },
+
+  selectChannel(channel) {
+    set((state) => ({ selectedChannel: channel, layerVisible: { ...state.layerVisible, channel: true } }));
+  },
+});

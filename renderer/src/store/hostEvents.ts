@@ -1,0 +1,27 @@
+// One subscription to the host's event stream, routed into the store outside React.
+import type { HostEvent } from '../../../preload/contract';
+import { api } from '../lib/api';
+import { useStudio } from './index';
+
+export function connectHostEvents(): () => void {
+  return api().onEvent((event: HostEvent) => {
+    const state = useStudio.getState();
+    switch (event.type) {
+      case 'progress':
+        state.updateJob(event);
+        break;
+      case 'dream-frame':
+        state.acceptFrame(event);
+        break;
+      case 'runtime':
+        useStudio.setState({ runtime: event.runtime });
+        break;
+      case 'compute-restarted':
+        state.setBanner(`The compute process stopped and was restarted (${event.reason}). Running jobs were lost; start them again.`);
+        break;
+      case 'folder-changed':
+        if (state.folder?.root === event.root) void state.openFolder(event.root, { keepSelection: true });
+        break;
+    }
+  });
+}
