@@ -79,6 +79,34 @@ export const requests = {
     frame: z.number().int().min(0).optional(),
     overwrite: z.boolean().default(false),
   }),
+  'export:batch': z.object({
+    jobId,
+    /** Photos inside opened folders; output mirrors their sub-folders. */
+    paths: z.array(path).min(1).max(100_000),
+    spec: explainSpec.omit({ path: true }),
+    outDir: path,
+    /** Also write each raw map as float32 .npy into outDir/raw. */
+    rawMaps: z.boolean().default(false),
+    /** File name template: {name} {method} {layer} {class}. */
+    template: z.string().min(1).max(200).default('{name}-{method}'),
+    /** false = resume: photos whose outputs exist are skipped. */
+    overwrite: z.boolean().default(false),
+  }),
+  'explain:faithfulness': z.object({ jobId, spec: explainSpec, steps: z.number().int().min(4).max(256).default(32) }),
+  'dream:visualise': z.object({
+    jobId,
+    model: modelId,
+    layer: layerName,
+    channel: z.number().int().min(0).max(100_000),
+    size: z.number().int().min(32).max(1024).default(224),
+    steps: z.number().int().min(1).max(2000).default(128),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    decorrelate: z.boolean().default(true),
+  }),
+  'models:open': z.object({ path }),
+  'models:pickFolder': z.object({}),
+  'models:catalogue': z.object({}),
+  'models:download': z.object({ jobId, id: z.string().min(1).max(100) }),
   'export:pickFolder': z.object({}),
   'job:cancel': z.object({ jobId }),
 } as const;
@@ -200,6 +228,32 @@ export interface ExportResult {
   sidecar: string;
 }
 
+export interface BatchResult {
+  done: number;
+  skipped: number;
+  failed: { path: string; reason: string }[];
+  summaryFile: string;
+}
+
+export interface FaithfulnessResult {
+  /** Lower is better: the class score falls fast when the most important pixels go. */
+  deletionAuc: number;
+  /** Higher is better: the score rises fast when the most important pixels come first. */
+  insertionAuc: number;
+  deletion: number[];
+  insertion: number[];
+}
+
+export interface CatalogueModel {
+  id: string;
+  name: string;
+  url: string;
+  inputSize: [number, number];
+  cached: boolean;
+  /** Folder to open once downloaded. */
+  folder: string | null;
+}
+
 export interface Results {
   'app:info': AppInfo;
   'library:open': FolderListing;
@@ -214,6 +268,13 @@ export interface Results {
   'export:overlay': ExportResult;
   'export:dream': ExportResult;
   'export:pickFolder': string | null;
+  'export:batch': BatchResult;
+  'explain:faithfulness': FaithfulnessResult;
+  'dream:visualise': DreamResult;
+  'models:open': ModelSummary;
+  'models:pickFolder': string | null;
+  'models:catalogue': CatalogueModel[];
+  'models:download': ModelSummary;
   'job:cancel': { cancelled: boolean };
 }
 

@@ -4,12 +4,14 @@ import { APP_VERSION } from '../app-version';
 import { COLORMAPS, METHODS } from '../../preload/contract';
 import { EXIT_BAD_INPUT, reportAndExit } from './errors';
 import { parseChannel, parseLayers, parseNumber, parseRange } from './parse';
-import { classifyCommand } from './commands/classify';
-import { dreamCommand } from './commands/dream';
-import { gradcamCommand } from './commands/gradcam';
-import { infoCommand } from './commands/info';
-import { scanCommand } from './commands/scan';
-import { serveCommand } from './commands/serve';
+
+/** Commands load on use: `convscope scan` never pays for the tensor runtime or the server. */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = (await load())[name] as unknown as (...values: unknown[]) => Promise<void>;
+    await command(...args);
+  };
+}
 
 const program = new Command('convscope')
   .description('See inside convolutional neural networks: Grad-CAM, feature maps and Deep Dream on your photos.')
@@ -21,7 +23,7 @@ program
   .command('info')
   .description('show the tensor backend in use and why faster ones were not used')
   .option('--json', 'one JSON object')
-  .action(infoCommand);
+  .action(lazy(() => import('./commands/info'), 'infoCommand'));
 
 program
   .command('classify <image>')
@@ -29,7 +31,7 @@ program
   .option('--model <name|dir>', 'inception_v3, mobilenet_v2 or a folder with model.json', 'inception_v3')
   .option('--top <n>', 'how many classes', parseNumber('--top', { min: 1, max: 1000, integer: true }), 5)
   .option('--json', 'one JSON object')
-  .action(classifyCommand);
+  .action(lazy(() => import('./commands/classify'), 'classifyCommand'));
 
 program
   .command('gradcam <image|folder>')
@@ -44,7 +46,7 @@ program
   .option('--alpha <0..1>', 'weight of the photo in the overlay', parseNumber('--alpha', { min: 0, max: 1 }), 0.5)
   .option('--raw <file.npy|dir>', 'also write the raw map as float32 .npy (a folder for folder input)')
   .option('--overwrite', 'replace existing output files')
-  .action(gradcamCommand);
+  .action(lazy(() => import('./commands/gradcam'), 'gradcamCommand'));
 
 program
   .command('dream <image>')
@@ -65,20 +67,20 @@ program
   .addOption(new Option('--animate <format>', 'also write an animation').choices(['webp', 'gif']))
   .option('--json', 'one JSON line per step on stdout')
   .option('--overwrite', 'replace existing frames')
-  .action(dreamCommand);
+  .action(lazy(() => import('./commands/dream'), 'dreamCommand'));
 
 program
   .command('scan <folder>')
   .description('every file with its upright size, format and status')
   .option('--json', 'JSON array')
-  .action(scanCommand);
+  .action(lazy(() => import('./commands/scan'), 'scanCommand'));
 
 program
   .command('serve')
   .description('the studio in your browser (prints its URL on the first line)')
   .option('--port <n>', 'port (0 = any free port)', parseNumber('--port', { min: 0, max: 65535, integer: true }), 0)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .action(serveCommand);
+  .action(lazy(() => import('./commands/serve'), 'serveCommand'));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { RgbImage } from '../image/types';
 import { workingSize } from './plan';
-import { resizeRgb } from './resize-rgb';
+import { resizeRgb } from '../image/encode';
 
 export interface AnimationOptions {
   /** Frames per second; default 10. */

@@ -7,7 +7,7 @@ import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
 import { createTinyModel } from './testing/tiny-model';
 import { useBackend } from './testing/backend';
 import { loadPhoto, solidImage } from './testing/photos';
-import { resizeRgb } from './resize-rgb';
+import { resizeRgb } from '../image/encode';
 
 let model: CnnModel;
 let rocket: RgbImage;

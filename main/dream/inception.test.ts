@@ -10,7 +10,7 @@ import { buildObjective } from './objective';
 import { toFloatImage } from './float-image';
 import { tiledGradient } from './gradient-step';
 import { planTiles } from './tiling';
-import { resizeRgb } from './resize-rgb';
+import { resizeRgb } from '../image/encode';
 import { loadPhoto } from './testing/photos';
 
 type Engine = {
@@ -52,6 +52,8 @@ describe.skipIf(!engine)('dream with the bundled InceptionV3', () => {
     const spec = dreamSpec.parse({ path: 'rocket.jpg', maxSize: 128, octaves: 2, octaveScale: 1.1, steps: 2, seed: 5 });
     const plan = dreamPlan(model, rocket, spec);
     expect(plan.octaves).toHaveLength(2);
+    // Warm-up: the engine caches a few tensors per new input-shape class (bounded, not a leak).
+    for await (const frame of dream(model, rocket, spec)) void frame;
     const before = tf.memory().numTensors;
     const frames: DreamFrame[] = [];
     const generator = dream(model, rocket, spec);

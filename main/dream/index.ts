@@ -10,13 +10,13 @@ import { add, resizeFloat, subtract, toFloatImage, toRgbImage, type FloatImage }
 import { planTiles } from './tiling';
 import { ascend, tiledGradient } from './gradient-step';
 import { DreamError, throwIfAborted, yieldToEventLoop } from './errors';
-import { resizeRgb } from './resize-rgb';
+import { resizeRgb } from '../image/encode';
 import type { DreamFrame, DreamOutcome } from './types';
 
 export { dreamPlan, workingSize, type DreamPlan, type Size } from './plan';
 export { AbortError, DreamError } from './errors';
-export { FrameStore } from './frame-store';
-export { encodeAnimation } from './animation';
+export { FrameStore, type FrameStoreOptions } from './frame-store';
+export { encodeAnimation, type AnimationOptions } from './animation';
 export type { DreamFrame, DreamOutcome } from './types';
 export { visualiseChannel, type VisualiseOptions } from './visualise';
 

@@ -75,6 +75,7 @@ app.whenReady().then(() => {
     userDataDir: app.getPath('userData'),
     pickFolder: () => pickFolder('Open a photo folder'),
     pickExportFolder: () => pickFolder('Choose the export folder'),
+    pickModelFolder: () => pickFolder('Open a tfjs model folder (model.json + weights)'),
   });
   core.onEvent((event) => window?.webContents.send(EVENT_CHANNEL, event));
 

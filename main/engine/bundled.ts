@@ -2,7 +2,7 @@
 // trained on 5 classes), loaded from its base64 JS modules without any network.
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { kerasModelFrom } from './loadKeras';
+import { kerasModelFrom, type KerasArtifacts } from './loadKeras';
 import type { WeightsManifestGroup } from './keras/weights';
 import type { CnnModel, ModelSpec } from './types';
 
@@ -58,18 +58,19 @@ function requireFresh<T>(file: string): T {
   }
 }
 
-export async function loadBundledModel(id: BundledModelId): Promise<CnnModel> {
-  const spec = SPECS[id];
-  if (!spec) throw new Error(`unknown bundled model "${id}"`);
+/** The raw Keras artifacts of a bundled model (topology, manifest, shard bytes). */
+export function bundledArtifacts(id: BundledModelId): KerasArtifacts {
+  if (!SPECS[id]) throw new Error(`unknown bundled model "${id}"`);
   const dir = join(modelsDir(), id);
   const model = requireFresh<{ modelTopology: unknown; weightsManifest: WeightsManifestGroup[] }>(join(dir, 'model.min.js'));
   const shards = model.weightsManifest.map((group) =>
-    group.paths.map((path) => {
-      const base64 = requireFresh<string>(join(dir, `${path}.min.js`));
-      return new Uint8Array(Buffer.from(base64, 'base64'));
-    }),
+    group.paths.map((path) => new Uint8Array(Buffer.from(requireFresh<string>(join(dir, `${path}.min.js`)), 'base64'))),
   );
-  return kerasModelFrom({ modelTopology: model.modelTopology, weightsManifest: model.weightsManifest, shards }, listBundledModels().find((s) => s.id === id)!);
+  return { modelTopology: model.modelTopology, weightsManifest: model.weightsManifest, shards };
+}
+
+export async function loadBundledModel(id: BundledModelId): Promise<CnnModel> {
+  return kerasModelFrom(bundledArtifacts(id), listBundledModels().find((s) => s.id === id)!);
 }
 
 const cache = new Map<string, Promise<CnnModel>>();

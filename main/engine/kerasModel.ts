@@ -28,13 +28,13 @@ export class KerasCnnModel implements CnnModel {
   ) {
     this.id = spec.id;
     this.name = spec.name;
-    this.inputSize = spec.inputSize;
     this.inputRange = spec.inputRange;
-    this.labels = spec.labels;
     this.minSize = spec.minSize;
     this.executor = new Executor(compiled.units, { [LOGITS]: compiled.logitsLayer });
     this.inputName = compiled.inputName;
-    this.layers = describeLayers(this.executor, spec.inputSize, params);
+    this.inputSize = resolveInputSize(this.executor, compiled.inputName, spec);
+    this.layers = describeLayers(this.executor, this.inputSize, params);
+    this.labels = resolveLabels(this.layers, compiled.logitsLayer, spec);
     this.defaultCamLayer = spec.defaultCamLayer ?? pickCamLayer(this.executor, this.layers);
     this.defaultDreamLayers = spec.defaultDreamLayers ?? pickDreamLayers(this.layers);
   }
@@ -128,6 +128,23 @@ export class KerasCnnModel implements CnnModel {
     this.disposed = true;
     this.compiled.units.forEach((u) => u.dispose());
   }
+}
+
+function resolveInputSize(ex: Executor, inputName: string, spec: SpecDefaults): [number, number] {
+  if (spec.inputSize[0] > 0 && spec.inputSize[1] > 0) return spec.inputSize;
+  const declared = ex.units[ex.locate(inputName)!.unit].shapes([])[0];
+  if (declared[0] > 0 && declared[1] > 0) return [declared[0], declared[1]];
+  throw new EngineError('bad-model', `${spec.name}: the input size is not fixed; add metadata.json with "inputSize": [h, w]`);
+}
+
+function resolveLabels(layers: LayerInfo[], logitsLayer: string, spec: SpecDefaults): string[] {
+  const shape = layers.find((l) => l.name === logitsLayer)?.outputShape ?? [];
+  const classes = shape.length === 1 ? shape[0] : 0;
+  if (spec.labels.length === 0) return Array.from({ length: classes }, (_, i) => `class ${i}`);
+  if (classes && spec.labels.length !== classes) {
+    throw new EngineError('bad-model', `${spec.name}: ${spec.labels.length} labels given but the model has ${classes} classes`);
+  }
+  return spec.labels;
 }
 
 function describeLayers(ex: Executor, inputSize: [number, number], params: (layer: string) => number): LayerInfo[] {

@@ -26,8 +26,9 @@ export async function encodeJpeg(img: RgbImage | RawPixels, quality = 90): Promi
   return fromRaw(img).flatten({ background: { r: 255, g: 255, b: 255 } }).jpeg({ quality }).toBuffer();
 }
 
-/** Resamples an RgbImage to exactly width×height (aspect not kept). */
+/** Resamples an RgbImage to exactly width×height (aspect not kept; area-aware when shrinking); the same size returns the same object. */
 export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (img.width === width && img.height === height) return img;
   const { data, info } = await fromRaw(img).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }

@@ -13,6 +13,7 @@ export interface AppCoreOptions {
   userDataDir: string;
   pickFolder?: HostDeps['pickFolder'];
   pickExportFolder?: HostDeps['pickExportFolder'];
+  pickModelFolder?: HostDeps['pickModelFolder'];
 }
 
 export type AppCore = ReturnType<typeof createAppCore>;
@@ -32,6 +33,8 @@ export function createAppCore(options: AppCoreOptions) {
     emit,
     pickFolder: options.pickFolder,
     pickExportFolder: options.pickExportFolder,
+    pickModelFolder: options.pickModelFolder,
+    modelCacheDir: join(options.userDataDir, 'models'),
   });
   compute.start();
   return {

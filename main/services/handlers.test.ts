@@ -13,7 +13,7 @@ function dispatcher() {
     throw new Error('no compute process in this test');
   });
   const guard = new FolderGuard();
-  return { guard, dispatch: createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {} })) };
+  return { guard, dispatch: createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') })) };
 }
 
 describe('handler table', () => {

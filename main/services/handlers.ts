@@ -1,6 +1,6 @@
 // The one handler table behind both hosts (Electron IPC and the browser host's socket):
 // validate → check paths → call a service (here or in the compute process) → result or error.
-import { basename, extname, isAbsolute, join } from 'node:path';
+import { basename, extname, isAbsolute, join, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
@@ -8,7 +8,9 @@ import {
   requests,
   type Envelope,
   type HostEvent,
+  type ExportResult,
   type Method_,
+  type PhotoEntry,
   type Results,
 } from '../../preload/contract';
 import { APP_VERSION } from '../app-version';
@@ -18,6 +20,8 @@ import type { FolderGuard } from '../library/guard';
 import { listFolder } from '../library/scan';
 import { watchFolder } from '../library/watch';
 import { exportName } from '../export/naming';
+import { CATALOGUE, downloadModel, listCatalogue } from '../catalogue';
+import { batchExport } from './batch-export';
 import { toApiError } from './errors';
 
 export interface HostDeps {
@@ -28,6 +32,9 @@ export interface HostDeps {
   /** Native folder dialogs exist only in Electron. */
   pickFolder?(): Promise<string | null>;
   pickExportFolder?(): Promise<string | null>;
+  pickModelFolder?(): Promise<string | null>;
+  /** Where downloaded catalogue models are cached. */
+  modelCacheDir: string;
 }
 
 type Handlers = { [M in Method_]: (request: z.output<(typeof requests)[M]>) => Promise<Results[M]> };
@@ -35,6 +42,21 @@ type Handlers = { [M in Method_]: (request: z.output<(typeof requests)[M]>) => P
 export function createHandlers(deps: HostDeps): Handlers {
   const { compute, guard } = deps;
   const watchers = new Map<string, () => void>();
+  /** Jobs that run here in main (batches, downloads) rather than in the compute process. */
+  const mainJobs = new Map<string, AbortController>();
+
+  async function mainJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    mainJobs.set(jobId, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      mainJobs.delete(jobId);
+    }
+  }
+
+  const progress = (jobId: string, done: number, total: number, message: string): void =>
+    deps.emit({ type: 'progress', jobId, done, total, message });
 
   /** A photo path from the studio must lie inside a folder the user opened. */
   async function allowedPhoto(path: string): Promise<string> {
@@ -111,8 +133,74 @@ export function createHandlers(deps: HostDeps): Handlers {
       return deps.pickExportFolder ? deps.pickExportFolder() : null;
     },
 
+    async 'export:batch'({ jobId, paths, spec, outDir, rawMaps, template, overwrite }) {
+      const folder = await outputFolder(outDir);
+      const photos = await Promise.all(paths.map(async (path) => photoEntry(await allowedPhoto(path), guard.roots())));
+      return mainJob(jobId, async (signal) => {
+        const summary = await batchExport({
+          photos,
+          spec: { ...spec, path: photos[0].path },
+          outDir: folder,
+          rawDir: rawMaps ? join(folder, 'raw') : undefined,
+          template,
+          overwrite,
+          signal,
+          exportOne: (params) => {
+            const stop = (): boolean => compute.cancel(`${jobId}:photo`);
+            signal.addEventListener('abort', stop, { once: true });
+            return compute.call<ExportResult>('exportOverlay', params, `${jobId}:photo`).finally(() => signal.removeEventListener('abort', stop));
+          },
+          onPhoto: ({ index, total, photo, status }) => progress(jobId, index + 1, total, `${photo.relPath}: ${status}`),
+        });
+        return { done: summary.done.length, skipped: summary.skipped.length, failed: summary.failed, summaryFile: summary.summaryFile };
+      });
+    },
+
+    async 'explain:faithfulness'({ jobId, spec, steps }) {
+      return compute.call('faithfulness', { spec: { ...spec, path: await allowedPhoto(spec.path) }, steps }, jobId);
+    },
+
+    async 'dream:visualise'(request) {
+      return compute.call('visualise', request, request.jobId);
+    },
+
+    async 'models:open'({ path }) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isDirectory()) throw new ApiError('invalid-request', `${path}: not a folder (a model folder holds model.json and its weight files)`);
+      return compute.call('models:summary', { model: path }, `open-${Date.now()}`);
+    },
+
+    async 'models:pickFolder'() {
+      return deps.pickModelFolder ? deps.pickModelFolder() : null;
+    },
+
+    async 'models:catalogue'() {
+      return (await listCatalogue(deps.modelCacheDir)).map((entry) => ({
+        id: entry.id,
+        name: entry.name,
+        url: entry.url,
+        inputSize: entry.inputSize,
+        cached: entry.cached,
+        folder: entry.cached ? join(deps.modelCacheDir, entry.id) : null,
+      }));
+    },
+
+    async 'models:download'({ jobId, id }) {
+      const entry = CATALOGUE.find((candidate) => candidate.id === id);
+      if (!entry) throw new ApiError('invalid-request', `no catalogue model "${id}" (known: ${CATALOGUE.map((item) => item.id).join(', ')})`);
+      const folder = await mainJob(jobId, (signal) =>
+        downloadModel(entry, deps.modelCacheDir, {
+          signal,
+          onProgress: (done, total, file) => progress(jobId, done, total ?? 0, `downloading ${file}`),
+        }),
+      );
+      return compute.call('models:summary', { model: folder }, `${jobId}:load`);
+    },
+
     async 'job:cancel'({ jobId }) {
-      return { cancelled: compute.cancel(jobId) };
+      const main = mainJobs.get(jobId);
+      main?.abort();
+      return { cancelled: compute.cancel(jobId) || Boolean(main) };
     },
   };
 }
@@ -136,4 +224,11 @@ export function createDispatcher(handlers: Handlers): (method: unknown, payload:
       return { ok: false, error: toApiError(error) };
     }
   };
+}
+
+/** A photo as the batch sees it: its path relative to the opened folder that holds it. */
+function photoEntry(path: string, roots: string[]): PhotoEntry {
+  const root = roots.find((candidate) => !relative(candidate, path).startsWith('..')) ?? '';
+  const relPath = root ? relative(root, path) : basename(path);
+  return { path, relPath, name: basename(path), bytes: 0, mtimeMs: 0 };
 }

@@ -1,16 +1,11 @@
 // `convscope gradcam <image|folder> --out <file|dir>`: one overlay + sidecar (+ raw map) per photo.
-import { stat, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { explainSpec, type ExportResult, type ModelSummary } from '../../../preload/contract';
 import { listFolder } from '../../library/scan';
-import { exportName } from '../../export/naming';
-import { writeFileAtomic } from '../../export/atomic';
-import { sidecarJson } from '../../export/sidecar';
-import { sidecarPathFor } from '../../services/compute/exports';
-import { EXIT_SOME_FAILED, UsageError, oneLine } from '../errors';
+import { batchExport } from '../../services/batch-export';
+import { EXIT_SOME_FAILED, UsageError } from '../errors';
 import { CliSession } from '../session';
-import { toApiError } from '../../services/errors';
 
 export interface GradcamOptions {
   out: string;
@@ -32,73 +27,47 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
   const session = new CliSession();
   try {
     const model = await session.run<ModelSummary>('models:summary', { model: options.model });
-    const classIndex = options.class === undefined ? undefined : resolveClass(options.class, model);
-    const specFor = (path: string) =>
-      explainSpec.parse({
-        path,
-        model: options.model,
-        layer: options.layer,
-        classIndex,
-        method: options.method,
-        colormap: options.colormap,
-        alpha: options.alpha,
-        inputRange: options.inputRange,
-      });
+    const spec = explainSpec.parse({
+      path: input,
+      model: options.model,
+      layer: options.layer,
+      classIndex: options.class === undefined ? undefined : resolveClass(options.class, model),
+      method: options.method,
+      colormap: options.colormap,
+      alpha: options.alpha,
+      inputRange: options.inputRange,
+    });
+    const overwrite = Boolean(options.overwrite);
     if (!info.isDirectory()) {
-      const outFile = resolve(options.out);
       const result = await session.run<ExportResult>('exportOverlay', {
-        spec: specFor(input),
-        outFile,
+        spec,
+        outFile: resolve(options.out),
         rawFile: options.raw ? resolve(options.raw) : undefined,
-        overwrite: Boolean(options.overwrite),
+        overwrite,
       });
       process.stdout.write(`${[...result.files, result.sidecar].join('\n')}\n`);
       return;
     }
-    await gradcamFolder(session, input, options, specFor);
+    const listing = await listFolder(input);
+    const summary = await batchExport({
+      photos: listing.photos,
+      unreadable: listing.skipped,
+      spec,
+      outDir: resolve(options.out),
+      rawDir: options.raw ? resolve(options.raw) : undefined,
+      overwrite,
+      exportOne: (params) => session.run<ExportResult>('exportOverlay', params),
+      onPhoto: ({ index, total, photo, status, reason }) => {
+        const what = status === 'ok' ? 'ok' : status === 'skipped' ? 'already done, skipped' : `failed: ${reason}`;
+        process.stderr.write(`[${index + 1}/${total}] ${photo.relPath}: ${what}\n`);
+      },
+    });
+    process.stdout.write(`${summary.done.length} written, ${summary.skipped.length} already done, ${summary.failed.length} failed; summary: ${summary.summaryFile}\n`);
+    for (const failure of summary.failed) process.stdout.write(`failed: ${failure.path}: ${failure.reason}\n`);
+    if (summary.failed.length > 0) process.exitCode = EXIT_SOME_FAILED;
   } finally {
     session.close();
   }
-}
-
-async function gradcamFolder(session: CliSession, folder: string, options: GradcamOptions, specFor: (path: string) => unknown): Promise<void> {
-  const outDir = resolve(options.out);
-  const rawDir = options.raw ? resolve(options.raw) : undefined;
-  const listing = await listFolder(folder);
-  const done: string[] = [];
-  const skipped: string[] = [];
-  const failed: { path: string; reason: string }[] = [];
-  for (const [position, photo] of listing.photos.entries()) {
-    const stem = exportName('{name}-{method}', { name: basename(photo.relPath, extname(photo.relPath)), method: options.method });
-    const subfolder = dirname(photo.relPath);
-    const outFile = join(outDir, subfolder, `${stem}.png`);
-    const rawFile = rawDir ? join(rawDir, subfolder, `${stem}.npy`) : undefined;
-    const prefix = `[${position + 1}/${listing.photos.length}] ${photo.relPath}`;
-    // Resume: a photo whose overlay and sidecar (and raw map) exist was finished by an earlier run.
-    if (!options.overwrite && existsSync(outFile) && existsSync(sidecarPathFor(outFile)) && (!rawFile || existsSync(rawFile))) {
-      skipped.push(photo.path);
-      process.stderr.write(`${prefix}: already done, skipped\n`);
-      continue;
-    }
-    try {
-      await mkdir(dirname(outFile), { recursive: true });
-      if (rawFile) await mkdir(dirname(rawFile), { recursive: true });
-      await session.run<ExportResult>('exportOverlay', { spec: specFor(photo.path), outFile, rawFile, overwrite: Boolean(options.overwrite) });
-      done.push(photo.path);
-      process.stderr.write(`${prefix}: ok\n`);
-    } catch (error) {
-      const reason = oneLine(toApiError(error).message);
-      failed.push({ path: photo.path, reason });
-      process.stderr.write(`${prefix}: failed: ${reason}\n`);
-    }
-  }
-  for (const entry of listing.skipped) failed.push({ path: entry.path, reason: entry.reason });
-  await mkdir(outDir, { recursive: true });
-  const summaryFile = join(outDir, 'summary.json');
-  await writeFileAtomic(summaryFile, sidecarJson({ folder, method: options.method, model: options.model, done, skipped, failed }), { overwrite: true });
-  process.stdout.write(`${done.length} written, ${skipped.length} already done, ${failed.length} failed; summary: ${summaryFile}\n`);
-  for (const failure of failed) process.stdout.write(`failed: ${failure.path}: ${failure.reason}\n`);
-  if (failed.length > 0) process.exitCode = EXIT_SOME_FAILED;
 }
 
 /** A class given as an index or a label (case-insensitive). */

@@ -53,12 +53,14 @@ export class ConvUnit implements Unit {
   private readonly finalActivation: GenericActivation;
   private readonly bnScale?: tf.Tensor1D;
   private readonly bnShift?: tf.Tensor1D;
+  /** 1/scale (0 where scale is 0): recovers the conv's own output from the folded one. */
+  private readonly bnInverse?: tf.Tensor1D;
   private readonly outChannels: number;
 
   constructor(
     private readonly conv: ConvLayerDesc,
     private readonly bn?: BatchNormDesc,
-    private readonly act?: ActivationDesc,
+    act?: ActivationDesc,
   ) {
     this.inputs = [conv.input];
     this.members = [conv.name, ...(bn ? [bn.name] : []), ...(act ? [act.name] : [])];
@@ -75,6 +77,7 @@ export class ConvUnit implements Unit {
     if (bn) {
       this.bnScale = this.keep(tf.tensor1d(bn.scale));
       this.bnShift = this.keep(tf.tensor1d(bn.shift));
+      this.bnInverse = this.keep(tf.tensor1d(bn.scale.map((v) => (v === 0 ? 0 : 1 / v))));
     }
     const isSeparable = conv.depthwise !== undefined;
     const mainStrides: [number, number] = isSeparable ? [1, 1] : conv.strides;
@@ -133,7 +136,7 @@ export class ConvUnit implements Unit {
       const z = this.linear(x, guided);
       // z is the BN output when BN is folded in, else the conv's output before any activation.
       if (this.bn) {
-        if (wanted[0]) out[0] = tf.divNoNan(tf.sub(z, this.bnShift!), this.bnScale!);
+        if (wanted[0]) out[0] = tf.mul(tf.sub(z, this.bnShift!), this.bnInverse!);
         if (wanted[1] || last > 1) out[1] = z;
         if (last > 1) out[last] = applyActivation(z, this.finalActivation, guided);
       } else {

@@ -81,7 +81,7 @@ export class PoolUnit extends SimpleUnit {
     name: string,
     className: string,
     input: string,
-    private readonly mode: 'max' | 'avg',
+    mode: 'max' | 'avg',
     private readonly size: [number, number],
     private readonly strides: [number, number],
     private readonly padding: Padding,

@@ -1,5 +1,6 @@
 // Element-wise activations. ReLU and ReLU6 get a custom gradient so guided backprop can gate it.
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './customGrad';
 
 export type Activation = 'linear' | 'relu' | 'relu6';
 export type GenericActivation = Activation | 'softmax' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'softplus' | 'swish' | 'hard_sigmoid' | 'exponential';
@@ -21,11 +22,11 @@ function reluOp(activation: 'relu' | 'relu6', guided: boolean): (x: tf.Tensor) =
   const key = `${activation}:${guided}`;
   let op = reluOps.get(key);
   if (!op) {
-    op = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    op = unaryCustomGrad<tf.Tensor>((x, save) => {
       const y = activation === 'relu' ? tf.relu(x) : tf.relu6(x);
       save([y]);
-      return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => activationBackward(dy, saved[0], activation, guided) };
-    }) as (x: tf.Tensor) => tf.Tensor;
+      return { value: y, gradFunc: (dy, saved) => activationBackward(dy, saved[0], activation, guided) };
+    });
     reluOps.set(key, op);
   }
   return op;

@@ -2,6 +2,7 @@
 // window even where 'same' padding excluded cells from the forward average (wrong at the borders),
 // and is a scalar loop on wasm. Here: dx = transposed depthwise ones-conv of (dy / count).
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './customGrad';
 import { forwardAxis, type Padding } from './geometry';
 import { convInputGradient } from './conv';
 import { depthwiseBackFilter } from './backFilters';
@@ -62,12 +63,12 @@ export function makeAvgPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D 
   if (geo.strides[0] !== geo.strides[1]) {
     return (x) => tf.avgPool(x, geo.size, geo.strides, geo.padding);
   }
-  return tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  return unaryCustomGrad<tf.Tensor4D>((x, save) => {
     void save;
     const value = tf.avgPool(x as tf.Tensor4D, geo.size, geo.strides, geo.padding);
     return {
       value,
-      gradFunc: (dy: tf.Tensor) => {
+      gradFunc: (dy) => {
         const [, h, w, c] = x.shape;
         const f = filters(c);
         const scaled = tf.mul(dy, inverseCount(h, w)) as tf.Tensor4D;
@@ -78,5 +79,5 @@ export function makeAvgPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D 
         );
       },
     };
-  }) as (x: tf.Tensor4D) => tf.Tensor4D;
+  });
 }

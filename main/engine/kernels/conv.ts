@@ -1,6 +1,7 @@
 // Conv2D / DepthwiseConv2D (+ folded BN bias + ReLU/ReLU6) as one op whose gradient is a forward
 // conv with pre-built back filters: input gradient only, no filter gradient, no zero multiplications.
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './customGrad';
 import { backwardAxis, forwardAxis, type Padding } from './geometry';
 import { activationBackward, type Activation } from './activation';
 
@@ -96,17 +97,17 @@ export function makeConvOp(spec: ConvSpec): ConvOp {
   const fast = spec.strides[0] === spec.strides[1] && spec.backFilter !== undefined;
   if (!fast) return (x) => stockConv(spec, x);
   const build = (guided: boolean) =>
-    tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    unaryCustomGrad<tf.Tensor4D>((x, save) => {
       const y = forward(spec, x as tf.Tensor4D, spec.activation);
       save([y]);
       return {
         value: y,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        gradFunc: (dy, saved) => {
           const dz = activationBackward(dy, saved[0], spec.activation, guided);
           return convInputGradient(spec, dz as tf.Tensor4D, x.shape);
         },
       };
-    }) as (x: tf.Tensor4D) => tf.Tensor4D;
+    });
   const plain = build(false);
   const guided = build(true);
   return (x, isGuided) => (isGuided ? guided(x) : plain(x));

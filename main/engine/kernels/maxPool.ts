@@ -2,6 +2,7 @@
 // first maximum of its window (TensorFlow's rule). wasm's MaxPoolGrad misroutes gradients for some
 // padded inputs and costs ~180 ms per InceptionV3 dream step; this loop is a few ms.
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './customGrad';
 import { forwardAxis, type Padding } from './geometry';
 
 interface PoolGeometry {
@@ -50,15 +51,15 @@ export function maxPoolBackward(x: Float32Array, dy: Float32Array, xShape: numbe
 }
 
 export function makeMaxPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D {
-  return tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  return unaryCustomGrad<tf.Tensor4D>((x, save) => {
     save([x]);
     return {
       value: tf.maxPool(x as tf.Tensor4D, geo.size, geo.strides, geo.padding),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy, saved) => {
         const input = saved[0];
         const dx = maxPoolBackward(input.dataSync() as Float32Array, dy.dataSync() as Float32Array, input.shape, geo);
         return tf.tensor4d(dx, input.shape as [number, number, number, number]);
       },
     };
-  }) as (x: tf.Tensor4D) => tf.Tensor4D;
+  });
 }

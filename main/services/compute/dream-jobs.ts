@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec } from '../../../preload/contract';
-import { dream, dreamPlan } from '../../dream';
+import { dream, dreamPlan, visualiseChannel, type DreamFrame, type DreamOutcome } from '../../dream';
 import { FrameStore } from '../../dream/frame-store';
 import { decodePhoto } from '../../image/decode';
 import { encodeJpeg, encodePng, resizeRgb } from '../../image/encode';
@@ -45,10 +45,46 @@ export async function runDreamJob(params: DreamJobParams, context: JobContext): 
   const { image } = await decodePhoto(spec.path, spec.maxSize > 0 ? { maxSide: spec.maxSize } : undefined);
   const guide = spec.guide ? (await decodePhoto(spec.guide, { maxSide: Math.max(image.width, image.height) })).image : undefined;
   const plan = dreamPlan(model, image, spec);
+  const generator = dream(model, image, spec, { signal: context.signal, guide });
+  const run = await collectFrames(generator, image, plan.totalSteps, params, context, [spec.path]);
+  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height });
+  return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes, files: run.files };
+}
+
+export interface VisualiseParams {
+  model: string;
+  layer: string;
+  channel: number;
+  size: number;
+  steps: number;
+  seed: number;
+  decorrelate: boolean;
+}
+
+/** Feature visualisation: an image grown from noise that one channel responds to, frame by frame. */
+export async function runVisualiseJob(params: VisualiseParams, context: JobContext): Promise<DreamResult & { notes: string[] }> {
+  const model = await getModel(params.model);
+  const generator = visualiseChannel(model, params.layer, params.channel, { size: params.size, steps: params.steps, seed: params.seed, decorrelate: params.decorrelate, signal: context.signal });
+  const blank = { data: new Uint8Array(3), width: 1, height: 1 };
+  const run = await collectFrames(generator, blank, params.steps, { previews: true }, context, []);
+  // Recorded as a dream so the same exports (frame, frames, animation) work on it.
+  const spec = dreamSpecSchema.parse({ path: `${params.layer}-channel-${params.channel}`, model: params.model, channel: { layer: params.layer, index: params.channel }, steps: params.steps, seed: params.seed, maxSize: params.size, octaves: 1 });
+  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height });
+  return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes };
+}
+
+/** Drains a frame generator: frame store, optional files, previews and progress for each frame. */
+async function collectFrames(
+  generator: AsyncGenerator<DreamFrame, DreamOutcome, void>,
+  first: RgbImage,
+  totalSteps: number,
+  params: Pick<DreamJobParams, 'framesDir' | 'previews' | 'overwrite'>,
+  context: JobContext,
+  inputs: string[],
+): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[] }> {
   const frames = new FrameStore(await mkdtemp(join(tmpdir(), 'convscope-frames-')));
   const files: string[] = [];
-  let last: RgbImage = image;
-  const generator = dream(model, image, spec, { signal: context.signal, guide });
+  let last = first;
   let notes: string[] = [];
   try {
     while (true) {
@@ -63,25 +99,24 @@ export async function runDreamJob(params: DreamJobParams, context: JobContext): 
       let file: string | undefined;
       if (params.framesDir) {
         file = join(params.framesDir, `frame-${String(frame.index + 1).padStart(4, '0')}.png`);
-        await writeFileAtomic(file, await encodePng(frame.image), { overwrite: params.overwrite, inputs: [spec.path] });
+        await writeFileAtomic(file, await encodePng(frame.image), { overwrite: params.overwrite, inputs });
         files.push(file);
       }
       const preview = params.previews ? await previewDataUrl(frame.image) : '';
       const { index, octave, step, objective } = frame;
       context.emit({ type: 'dream-frame', jobId: context.jobId, index, octave, step, objective, width: frame.image.width, height: frame.image.height, image: preview, file });
-      context.progress(frame.index + 1, plan.totalSteps, `octave ${frame.octave + 1}, step ${frame.step + 1}`);
+      context.progress(frame.index + 1, totalSteps, `octave ${frame.octave + 1}, step ${frame.step + 1}`);
+    }
+    if (params.framesDir) {
+      const final = join(params.framesDir, 'final.png');
+      await writeFileAtomic(final, await encodePng(last), { overwrite: params.overwrite, inputs });
+      files.push(final);
     }
   } catch (error) {
     await frames.dispose();
     throw error;
   }
-  if (params.framesDir) {
-    const final = join(params.framesDir, 'final.png');
-    await writeFileAtomic(final, await encodePng(last), { overwrite: params.overwrite, inputs: [spec.path] });
-    files.push(final);
-  }
-  remember(context.jobId, { spec, photoPath: spec.path, frames, width: last.width, height: last.height });
-  return { frames: frames.count, width: last.width, height: last.height, spec, notes, files };
+  return { frames, last, notes, files };
 }
 
 function remember(jobId: string, entry: FinishedDream): void {

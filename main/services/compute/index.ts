@@ -1,11 +1,13 @@
 // The compute process's service table: method name → function of (params, job context).
 import { explainSpec, type HeatmapResult } from '../../../preload/contract';
 import { initRuntime } from '../../engine/runtime';
+import { toModelInput } from '../../engine/preprocess';
+import { faithfulness } from '../../explain/faithfulness';
 import { decodePhoto } from '../../image/decode';
 import { encodePng } from '../../image/encode';
 import { classify } from './classify';
 import type { JobContext } from './context';
-import { runDreamJob, type DreamJobParams } from './dream-jobs';
+import { runDreamJob, runVisualiseJob, type DreamJobParams, type VisualiseParams } from './dream-jobs';
 import { exportDream, exportOverlay, type DreamExportParams, type OverlayExportParams } from './exports';
 import { featureMaps } from './feature-maps';
 import { explainPhoto, heatmapRgba } from './heatmap';
@@ -71,7 +73,23 @@ export const computeServices: Record<string, Service> = {
     return featureMaps(model, image, params.layer);
   },
 
+  async faithfulness(params: { spec: unknown; steps: number }, context) {
+    const spec = explainSpec.parse(params.spec);
+    const explained = await explainPhoto(spec, context, DISPLAY_MAX_SIDE);
+    const input = toModelInput(explained.image, explained.model, explained.model.inputSize);
+    try {
+      return await faithfulness(explained.model, input, explained.output.map, explained.classIndex, {
+        steps: params.steps,
+        signal: context.signal,
+        onProgress: context.progress,
+      });
+    } finally {
+      input.dispose();
+    }
+  },
+
   dream: (params: DreamJobParams, context) => runDreamJob(params, context),
+  visualise: (params: VisualiseParams, context) => runVisualiseJob(params, context),
   exportOverlay: (params: OverlayExportParams, context) => exportOverlay(params, context),
   exportDream: (params: DreamExportParams, context) => exportDream(params, context),
 };

@@ -1,0 +1,69 @@
+// The bundled MobileNetV2 through our interpreter vs the same artifacts through tfjs-layers (cpu):
+// forward equality and input-gradient equality (stock gradients work here: BN has a scale).
+import { beforeAll, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { bundledArtifacts, loadBundledModel } from './bundled';
+import { LOGITS, type CnnModel } from './types';
+
+let ours: CnnModel;
+let stock: tf.LayersModel;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  ours = await loadBundledModel('mobilenet_v2');
+  const a = bundledArtifacts('mobilenet_v2');
+  const weightData = Buffer.concat(a.shards.flat());
+  stock = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: a.weightsManifest.flatMap((g) => g.weights),
+      weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+    }),
+  );
+});
+
+function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / den;
+}
+
+test('softmax of our LOGITS equals the Keras predict; intermediate maps match', () => {
+  const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+  const ref = stock.predict(x) as tf.Tensor;
+  const out = ours.run(x, [LOGITS, 'block_5_add', 'Conv1', 'bn_Conv1']);
+  const probs = tf.softmax(out[LOGITS]);
+  expect(maxRelErr(probs.dataSync(), ref.dataSync())).toBeLessThan(1e-4);
+  const inner = tf.model({ inputs: stock.inputs, outputs: ['block_5_add', 'Conv1', 'bn_Conv1'].map((n) => stock.getLayer(n).output as tf.SymbolicTensor) });
+  const refs = inner.predict(x) as tf.Tensor[];
+  ['block_5_add', 'Conv1', 'bn_Conv1'].forEach((name, i) => expect(maxRelErr(out[name].dataSync(), refs[i].dataSync())).toBeLessThan(1e-4));
+  tf.dispose([x, ref, probs, ...Object.values(out), ...refs]);
+});
+
+test('input gradient through the convolutional trunk equals stock tf.grad', () => {
+  // The stock backward pass on cpu is slow (~70 s at 224²): use the fully convolutional prefix at 96².
+  const x = tf.randomUniform([1, 96, 96, 3], 0, 1, 'float32', 10) as tf.Tensor4D;
+  const layer = 'block_12_add';
+  const trunk = tf.model({ inputs: stock.inputs, outputs: stock.getLayer(layer).output as tf.SymbolicTensor });
+  const weights = tf.randomNormal([6, 6, 96], 0, 1, 'float32', 3);
+  const objective = (a: tf.Tensor) => tf.sum(tf.mul(a, weights)) as tf.Scalar;
+  const ref = tf.grad((input: tf.Tensor) => objective(trunk.apply(input, { training: false }) as tf.Tensor))(x);
+  const mine = ours.inputGradient(x, [layer], (a) => objective(a[layer]));
+  expect(relL2(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-4);
+  expect(maxRelErr(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-3);
+  tf.dispose([x, ref, mine.gradient, weights]);
+});
+
+function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
