@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'preload/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 180_000,
     hookTimeout: 180_000,

@@ -1,5 +1,6 @@
 // Bench sections, run in order; each returns flat keys for the one JSON object. Add yours here.
 import { engineSection, type BenchOptions } from './engine';
+import { thumbnailBench } from './thumbnails';
 
 export type { BenchOptions };
 
@@ -8,4 +9,7 @@ export interface BenchSection {
   run(options: BenchOptions): Promise<Record<string, number | string>>;
 }
 
-export const sections: BenchSection[] = [{ name: 'engine', run: engineSection }];
+export const sections: BenchSection[] = [
+  { name: 'engine', run: engineSection },
+  { name: 'thumbnails', run: () => thumbnailBench() },
+];

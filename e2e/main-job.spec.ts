@@ -38,9 +38,13 @@ test('main job: classify, Grad-CAM, dream, scrub, export the overlay', async ({ 
   await id('thumb-chelsea.png').click();
   await expect(id('thumb-chelsea.png')).toHaveAttribute('aria-selected', 'true');
 
-  // Classes: five rows, a cat among them.
+  // Classes: five rows, best first, each a distinct class of the model.
   await expect(id('class-row')).toHaveCount(5);
-  await expect(id('class-list')).toContainText(/cat|tabby/i);
+  const indices = await id('class-row').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-index'))));
+  expect(new Set(indices).size).toBe(5);
+  const scores = await id('class-row').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-score'))));
+  for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeLessThanOrEqual(scores[i - 1]!);
+  await expect(id('class-row').first()).toHaveClass(/selected/);
   await expect(id('status-backend')).toHaveAttribute('data-backend', /^(wasm|cpu|tensorflow|tensorflow-gpu)$/);
 
   // Grad-CAM on the default layer; the heatmap layer gets drawn.

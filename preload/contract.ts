@@ -302,34 +302,8 @@ export type HostEvent =
 
 // ---- errors ------------------------------------------------------------------------------------
 
-export type ErrorCode =
-  | 'invalid-request'
-  | 'photo'
-  | 'not-allowed'
-  | 'exists'
-  | 'cancelled'
-  | 'engine'
-  | 'compute-crashed'
-  | 'internal';
-
-/** What every failed call rejects with, on both hosts. */
-export interface ApiErrorShape {
-  code: ErrorCode;
-  message: string;
-}
-
-export class ApiError extends Error implements ApiErrorShape {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** The envelope both transports carry, since Electron's invoke keeps only an error's message. */
-export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };
+export { ApiError, type ApiErrorShape, type Envelope, type ErrorCode } from './errors';
+import type { Envelope } from './errors';
 
 /** What the browser host's socket carries to the page: a call's answer, or an event. */
 export type SocketMessage = { id: number; envelope: Envelope<unknown> } | { event: HostEvent };

@@ -1,7 +1,8 @@
 // Electron's implementation of the contract, exposed to the sandboxed page as window.convscope.
 // Nothing but these functions crosses the bridge: no ipcRenderer, no event objects.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { ApiError, type ConvscopeApi, type Envelope, type HostEvent } from './contract';
+import type { ConvscopeApi, HostEvent } from './contract';
+import { ApiError, type Envelope } from './errors';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_SCHEME } from './channels';
 
 const api: ConvscopeApi = {

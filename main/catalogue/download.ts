@@ -134,9 +134,11 @@ class PartialDownload {
     }
     await mkdir(this.dir, { recursive: true });
     await this.save();
+    // Bytes kept from an earlier attempt count from the first event on.
     for (const [file, known] of Object.entries(this.state.files)) {
-      if (known.done && known.bytes !== undefined && (await sizeOf(join(this.dir, file))) === known.bytes) {
-        this.progress.credit(file, known.bytes);
+      const onDisk = await sizeOf(join(this.dir, file));
+      if (onDisk !== undefined && (known.done ? onDisk === known.bytes : known.validator !== undefined)) {
+        this.progress.credit(file, onDisk);
       }
     }
 
@@ -146,7 +148,7 @@ class PartialDownload {
     const manifest = await this.readManifest();
     const shardFiles = manifest.flatMap((group) => group.paths);
     this.checkHashNames(shardFiles);
-    for (const group of manifest) this.progress.expectPool(group.paths, groupBytes(group));
+    this.progress.expectPools(manifest.map((group) => ({ files: group.paths, bytes: groupBytes(group) })));
 
     if (source.labelsUrl) await this.fetch('labels.txt', source.labelsUrl);
     for (const file of shardFiles) await this.fetch(file, siblingUrl(source.url, file));

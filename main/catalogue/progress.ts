@@ -10,6 +10,7 @@ export class DownloadProgress {
   private readonly pooled: { files: string[]; bytes: number | null }[] = [];
   private readonly finished = new Set<string>();
   private reported = 0;
+  private poolsKnown = false;
 
   constructor(private readonly listener?: ProgressListener) {}
 
@@ -18,9 +19,13 @@ export class DownloadProgress {
     this.known.set(file, bytes);
   }
 
-  /** Files whose sizes together are `bytes` (null: unknowable until they are all fetched). */
-  expectPool(files: string[], bytes: number | null): void {
-    this.pooled.push({ files, bytes });
+  /**
+   * The weight groups: files whose sizes together are `bytes` (null: unknowable until all are fetched).
+   * Until this is called the total is unknown.
+   */
+  expectPools(pools: { files: string[]; bytes: number | null }[]): void {
+    this.pooled.push(...pools.map((p) => ({ ...p })));
+    this.poolsKnown = true;
   }
 
   /** A file already complete from an earlier attempt, counted silently so the first event includes it. */
@@ -60,6 +65,7 @@ export class DownloadProgress {
   }
 
   total(): number | null {
+    if (!this.poolsKnown) return null;
     let sum = 0;
     for (const bytes of this.known.values()) {
       if (bytes === null) return null;

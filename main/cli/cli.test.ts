@@ -69,7 +69,7 @@ describe('convscope CLI', () => {
 
   it('dream writes one PNG per iteration plus the final image, and JSON lines with --json', async () => {
     const dir = join(out, 'dream');
-    const result = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--octaves', '2', '--steps', '3', '--max-size', '128', '--json');
+    const result = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--octaves', '2', '--steps', '3', '--max-size', '256', '--json');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines).toHaveLength(6);
@@ -80,7 +80,7 @@ describe('convscope CLI', () => {
     const files = readdirSync(dir).filter((name) => name.endsWith('.png')).sort();
     expect(files).toEqual(['final.png', 'frame-0001.png', 'frame-0002.png', 'frame-0003.png', 'frame-0004.png', 'frame-0005.png', 'frame-0006.png']);
     const final = await sharp(join(dir, 'final.png')).metadata();
-    expect(Math.max(final.width!, final.height!)).toBe(128);
+    expect(Math.max(final.width!, final.height!)).toBe(256);
   });
 
   it('gradcam over a folder reports every bad photo, continues, and exits 1', () => {

@@ -78,6 +78,13 @@ describe.each(NETS)('%s', (_title, build, midLayer, classes) => {
     const soft = tf.softmax(out[LOGITS]);
     expect(relErr(soft.dataSync(), stock.dataSync())).toBeLessThan(1e-5);
     expect(relErr(out.out.dataSync(), stock.dataSync())).toBeLessThan(1e-5);
+    if (_title.startsWith('mobile')) {
+      // ReLU6 must saturate somewhere, or its upper gate goes untested.
+      const r = net.ours.run(input, ['r2', 'r3']);
+      expect(r.r2.dataSync().filter((v) => v === 6).length).toBeGreaterThan(5);
+      expect(r.r3.dataSync().filter((v) => v === 6).length).toBeGreaterThan(5);
+      tf.dispose([r.r2, r.r3]);
+    }
     // Not trivial: the logits differ between classes.
     expect(Math.max(...out[LOGITS].dataSync()) - Math.min(...out[LOGITS].dataSync())).toBeGreaterThan(0.05);
     tf.dispose([stock, soft, out[LOGITS], out.out]);

@@ -81,19 +81,22 @@ export class KerasCnnModel implements CnnModel {
       for (const v of ex.inputUnits(u)) if (!head.has(v)) boundary.add(ex.units[v].name);
     }
     const forward = ex.evaluate([layer, ...boundary], new Map([[this.inputName, input]]), false);
+    let logits: tf.Tensor2D | undefined;
     try {
       const constants = new Map<string, tf.Tensor>([...boundary].map((name) => [name, forward[name]]));
-      let logits: tf.Tensor2D | undefined;
-      const gradient = tf.grad((a: tf.Tensor) => {
+      const { value, grad } = gradientOrThrow((a) => {
         const seeds = new Map(constants).set(layer, a);
         const out = ex.evaluate([LOGITS], seeds, false)[LOGITS] as tf.Tensor2D;
         logits = tf.keep(out);
         return tf.sum(tf.slice(out, [0, classIndex], [-1, 1]));
-      })(forward[layer]) as tf.Tensor4D;
+      }, forward[layer]);
+      value.dispose();
+      const gradient = grad as tf.Tensor4D;
       for (const name of boundary) forward[name].dispose();
       return { activation: forward[layer] as tf.Tensor4D, gradient, logits: logits! };
     } catch (error) {
       Object.values(forward).forEach((t) => t.dispose());
+      logits?.dispose();
       throw error;
     }
   }
@@ -107,10 +110,10 @@ export class KerasCnnModel implements CnnModel {
     this.check(outputs);
     this.checkInput(input);
     const names = [...new Set(outputs)];
-    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => {
+    const { value, grad } = gradientOrThrow((x) => {
       const activations = this.executor.evaluate(names, new Map([[this.inputName, x]]), options.guided === true);
       return objective(activations);
-    })(input);
+    }, input);
     const result = value.dataSync()[0];
     value.dispose();
     return { value: result, gradient: grad as tf.Tensor4D };
@@ -128,6 +131,28 @@ export class KerasCnnModel implements CnnModel {
     this.disposed = true;
     this.compiled.units.forEach((u) => u.dispose());
   }
+}
+
+/**
+ * tf.valueAndGrad that leaks nothing when `f` throws: tensors saved for the backward pass are only
+ * released when the backward pass runs, so a failure is turned into a zero objective, the pass
+ * completes, and the error is rethrown.
+ */
+function gradientOrThrow(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor): { value: tf.Scalar; grad: tf.Tensor } {
+  let failure: unknown;
+  const result = tf.valueAndGrad((input: tf.Tensor) => {
+    try {
+      return f(input);
+    } catch (error) {
+      failure = error;
+      return tf.sum(tf.mul(input, 0)) as tf.Scalar;
+    }
+  })(x);
+  if (failure !== undefined) {
+    tf.dispose([result.value, result.grad]);
+    throw failure;
+  }
+  return result;
 }
 
 function resolveInputSize(ex: Executor, inputName: string, spec: SpecDefaults): [number, number] {

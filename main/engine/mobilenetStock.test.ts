@@ -45,16 +45,18 @@ test('softmax of our LOGITS equals the Keras predict; intermediate maps match', 
 });
 
 test('input gradient through the convolutional trunk equals stock tf.grad', () => {
-  // The stock backward pass on cpu is slow (~70 s at 224²): use the fully convolutional prefix at 96².
-  const x = tf.randomUniform([1, 96, 96, 3], 0, 1, 'float32', 10) as tf.Tensor4D;
-  const layer = 'block_12_add';
+  // The stock backward pass on cpu is slow (~70 s at 224²): use the fully convolutional trunk at 64².
+  // (Inputs where a pre-activation lands within float32 noise of a ReLU6 kink legitimately differ
+  // there; this seed has none, so the two must agree to rounding.)
+  const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 10) as tf.Tensor4D;
+  const layer = 'out_relu';
   const trunk = tf.model({ inputs: stock.inputs, outputs: stock.getLayer(layer).output as tf.SymbolicTensor });
-  const weights = tf.randomNormal([6, 6, 96], 0, 1, 'float32', 3);
+  const weights = tf.randomNormal([2, 2, 1280], 0, 1, 'float32', 3);
   const objective = (a: tf.Tensor) => tf.sum(tf.mul(a, weights)) as tf.Scalar;
   const ref = tf.grad((input: tf.Tensor) => objective(trunk.apply(input, { training: false }) as tf.Tensor))(x);
   const mine = ours.inputGradient(x, [layer], (a) => objective(a[layer]));
-  expect(relL2(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-4);
-  expect(maxRelErr(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-3);
+  expect(relL2(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-5);
+  expect(maxRelErr(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-4);
   tf.dispose([x, ref, mine.gradient, weights]);
 });
 

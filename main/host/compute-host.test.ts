@@ -17,14 +17,17 @@ describe('compute host', () => {
 
     const spec = { path: photo('everyday/rocket.jpg'), model: 'mobilenet_v2', octaves: 1, steps: 50, maxSize: 96 };
     const dream = compute.call('dream', { spec, previews: false }, 'doomed');
+    let settled: unknown = null;
+    dream.then((value) => (settled = { value }), (error: unknown) => (settled = { error }));
     await new Promise<void>((resolve) => {
       const waitForFrame = setInterval(() => {
-        if (events.some((event) => event.type === 'dream-frame' && event.jobId === 'doomed')) {
+        if (settled || events.some((event) => event.type === 'dream-frame' && event.jobId === 'doomed')) {
           clearInterval(waitForFrame);
           resolve();
         }
       }, 20);
     });
+    expect(settled, 'the dream ended before it could be killed').toBeNull();
     const killedPid = compute.pid!;
     process.kill(killedPid, 'SIGKILL');
     await expect(dream).rejects.toMatchObject({ code: 'compute-crashed', message: expect.stringContaining('killed by SIGKILL') });

@@ -11,6 +11,7 @@ export function toApiError(error: unknown): ApiErrorShape {
     if (error.name === 'AbortError') return { code: 'cancelled', message: 'cancelled' };
     if (error.name === 'ExistsError') return { code: 'exists', message: error.message };
     if (error.name === 'InputOverwriteError') return { code: 'not-allowed', message: error.message };
+    if (error.name === 'ModelDownloadError') return { code: (error as Error & { code: string }).code === 'cancelled' ? 'cancelled' : 'engine', message: error.message };
     if (error.name === 'FolderError') return { code: 'invalid-request', message: error.message };
     if (error.name === 'ZodError') return { code: 'invalid-request', message: error.message };
     return { code: 'internal', message: error.message };

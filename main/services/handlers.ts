@@ -181,7 +181,7 @@ export function createHandlers(deps: HostDeps): Handlers {
         url: entry.url,
         inputSize: entry.inputSize,
         cached: entry.cached,
-        folder: entry.cached ? join(deps.modelCacheDir, entry.id) : null,
+        folder: entry.cached ? entry.dir : null,
       }));
     },
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Unit } from './unit';
 import type { WeightArray } from '../keras/weights';
 import { makeConvOp, type ConvOp, type ConvSpec } from '../kernels/conv';
-import { convBackFilter, depthwiseBackFilter } from '../kernels/backFilters';
+import { convBackFilter, convPhaseFilters, depthwiseBackFilter } from '../kernels/backFilters';
 import { applyActivation, type Activation, type GenericActivation } from '../kernels/activation';
 import { forwardAxis, type Padding } from '../kernels/geometry';
 
@@ -90,11 +90,20 @@ export class ConvUnit implements Unit {
         : undefined;
     const back = backFilter(mainStrides);
     const backT = back ? this.keep(tf.tensor4d(back.data, back.shape as [number, number, number, number])) : undefined;
+    const strided = mainStrides[0] === mainStrides[1] && mainStrides[0] > 1 && conv.kind === 'conv';
+    const phaseFilters = strided
+      ? convPhaseFilters({ shape: kernel.shape, data: folded.kernel }, mainStrides).map((p) => ({
+          filter: this.keep(tf.tensor4d(p.filter.data, p.filter.shape as [number, number, number, number])),
+          trimY: p.trimY,
+          trimX: p.trimX,
+        }))
+      : undefined;
     const spec = (activation: Activation): ConvSpec => ({
       kind: conv.kind,
       kernel: kernelT as tf.Tensor4D,
       bias: biasT as tf.Tensor1D | undefined,
       backFilter: backT as tf.Tensor4D | undefined,
+      phaseFilters,
       strides: mainStrides,
       padding: mainPadding,
       activation,

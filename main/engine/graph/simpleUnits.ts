@@ -233,15 +233,18 @@ export class DenseUnit implements Unit {
   }
 
   forward(inputs: tf.Tensor[], _wanted: boolean[], guided: boolean): (tf.Tensor | undefined)[] {
-    const x = inputs[0] as tf.Tensor2D;
-    if (x.rank !== 2 || x.shape[1] !== this.inputUnits) {
+    const x = inputs[0];
+    if (x.shape[x.rank - 1] !== this.inputUnits) {
       throw new Error(
         `layer "${this.name}" expects ${this.inputUnits} input features but got shape [${x.shape.join(', ')}] (is the input image the size the model expects?)`,
       );
     }
+    // Keras applies Dense to the last axis of any rank.
     const z = tf.tidy(() => {
-      const m = tf.matMul(x, this.kernel);
-      return this.bias ? tf.add(m, this.bias) : m;
+      const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inputUnits]);
+      let m: tf.Tensor = tf.matMul(flat as tf.Tensor2D, this.kernel);
+      if (this.bias) m = tf.add(m, this.bias);
+      return x.rank === 2 ? m : tf.reshape(m, [...x.shape.slice(0, -1), this.units]);
     });
     if (this.members.length === 1) return [z];
     return [z, applyActivation(z, this.activation, guided)];
@@ -252,8 +255,8 @@ export class DenseUnit implements Unit {
     return applyActivation(value, this.activation, guided);
   }
 
-  shapes(): number[][] {
-    return this.members.map(() => [this.units]);
+  shapes([input]: number[][]): number[][] {
+    return this.members.map(() => [...input.slice(0, -1), this.units]);
   }
 
   dispose(): void {

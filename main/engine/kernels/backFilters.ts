@@ -69,3 +69,43 @@ export function depthwiseBackFilter(kernel: WeightArray, strides: [number, numbe
   }
   return { shape: [ty, tx, channels, phases], data };
 }
+
+/** One phase of a strided conv's input gradient: only the taps that land on it (no padded zeros). */
+export interface PhaseFilter {
+  filter: WeightArray;
+  /** Leading all-zero taps of the shared phase filter that this one drops (reduce padBefore by it). */
+  trimY: number;
+  trimX: number;
+}
+
+/**
+ * Per-phase back filters for Conv2D with stride s > 1: phase (ry, rx) gets
+ * F[a,b,co,ci] = W[ry+(my−1−a)·sy, rx+(mx−1−b)·sx, ci, co], my = ceil((kh−ry)/sy). For 3×3 stride 2
+ * that is 2×2 + 2×1 + 1×2 + 1×1 = 9 taps instead of the shared filter's 4×(2×2) = 16.
+ */
+export function convPhaseFilters(kernel: WeightArray, strides: [number, number]): PhaseFilter[] {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const [sy, sx] = strides;
+  const ty = Math.ceil(kh / sy);
+  const tx = Math.ceil(kw / sx);
+  const out: PhaseFilter[] = [];
+  for (let ry = 0; ry < sy; ry++) {
+    for (let rx = 0; rx < sx; rx++) {
+      const my = Math.ceil((kh - ry) / sy);
+      const mx = Math.ceil((kw - rx) / sx);
+      const data = new Float32Array(Math.max(my, 0) * Math.max(mx, 0) * cout * cin);
+      for (let a = 0; a < my; a++) {
+        const ky = ry + (my - 1 - a) * sy;
+        for (let b = 0; b < mx; b++) {
+          const kx = rx + (mx - 1 - b) * sx;
+          for (let ci = 0; ci < cin; ci++) {
+            const src = ((ky * kw + kx) * cin + ci) * cout;
+            for (let co = 0; co < cout; co++) data[((a * mx + b) * cout + co) * cin + ci] = kernel.data[src + co];
+          }
+        }
+      }
+      out.push({ filter: { shape: [my, mx, cout, cin], data }, trimY: ty - my, trimX: tx - mx });
+    }
+  }
+  return out;
+}

@@ -11,6 +11,8 @@ export interface ConvSpec {
   bias?: tf.Tensor1D;
   /** From convBackFilter / depthwiseBackFilter. */
   backFilter?: tf.Tensor4D;
+  /** Strided Conv2D only: per-phase filters (convPhaseFilters), used when the padding allows. */
+  phaseFilters?: { filter: tf.Tensor4D; trimY: number; trimX: number }[];
   strides: [number, number];
   padding: Padding;
   activation: Activation;
@@ -59,7 +61,13 @@ export function convInputGradient(spec: ConvSpec, dz: tf.Tensor4D, xShape: numbe
     ];
     const phases = sy * sx;
     let out: tf.Tensor4D;
-    if (spec.kind === 'conv') {
+    const phased = spec.phaseFilters?.every((p) => p.trimY <= by.padBefore && p.trimX <= bx.padBefore && p.filter.size > 0);
+    if (spec.kind === 'conv' && phased) {
+      const parts = spec.phaseFilters!.map((p) =>
+        tf.conv2d(d, p.filter, 1, [[0, 0], [by.padBefore - p.trimY, by.padAfter], [bx.padBefore - p.trimX, bx.padAfter], [0, 0]]),
+      );
+      out = tf.concat(parts, 3);
+    } else if (spec.kind === 'conv') {
       out = tf.conv2d(d, spec.backFilter!, 1, pad);
     } else {
       out = tf.depthwiseConv2d(d, spec.backFilter!, 1, pad);
@@ -98,8 +106,8 @@ export function makeConvOp(spec: ConvSpec): ConvOp {
   if (!fast) return (x) => stockConv(spec, x);
   const build = (guided: boolean) =>
     unaryCustomGrad<tf.Tensor4D>((x, save) => {
-      const y = forward(spec, x as tf.Tensor4D, spec.activation);
-      save([y]);
+      const y = forward(spec, x, spec.activation);
+      if (spec.activation !== 'linear') save([y]);
       return {
         value: y,
         gradFunc: (dy, saved) => {

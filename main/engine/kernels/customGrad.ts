@@ -1,4 +1,7 @@
 // Typed wrapper over tf.customGrad for one-input ops (tfjs types its inputs as a variadic union).
+// Tensors the backward pass needs must go through `save`: tf.grad disposes forward intermediates
+// before running the backward pass. (On wasm `save` copies the tensor, an Identity kernel, which
+// tfjs' IS_TEST kernel leak check reports as a leak; real leaks are checked via numTensors.)
 import * as tf from '@tensorflow/tfjs';
 
 export type UnaryGradFunc<T extends tf.Tensor> = (

@@ -1,6 +1,8 @@
 // Max pooling with an exact input gradient computed in plain JS: each output's gradient goes to the
-// first maximum of its window (TensorFlow's rule). wasm's MaxPoolGrad misroutes gradients for some
-// padded inputs and costs ~180 ms per InceptionV3 dream step; this loop is a few ms.
+// first maximum of its window in row-major order (tfjs-cpu's rule; ties are common after ReLU).
+// wasm's MaxPoolGrad misroutes gradients under asymmetric 'same' padding and costs ~180 ms per
+// InceptionV3 dream step; wasm's MaxPoolWithArgmax breaks ties differently and takes ~24 ms for the
+// first pool alone. This loop: ~16 ms for 147×147×64, plus two copies out of the wasm heap.
 import * as tf from '@tensorflow/tfjs';
 import { unaryCustomGrad } from './customGrad';
 import { forwardAxis, type Padding } from './geometry';
@@ -29,21 +31,25 @@ export function maxPoolBackward(x: Float32Array, dy: Float32Array, xShape: numbe
         const x0 = ox * geo.strides[1] - gx.before;
         const xStart = Math.max(x0, 0);
         const xEnd = Math.min(x0 + geo.size[1], w);
-        best.fill(-Infinity);
-        bestAt.fill(-1);
+        // The window's first cell seeds the running max; later cells win only when strictly larger.
+        const first = base + (yStart * w + xStart) * c;
+        for (let ch = 0; ch < c; ch++) {
+          best[ch] = x[first + ch];
+          bestAt[ch] = first + ch;
+        }
         for (let iy = yStart; iy < yEnd; iy++) {
-          for (let ix = xStart; ix < xEnd; ix++) {
+          for (let ix = iy === yStart ? xStart + 1 : xStart; ix < xEnd; ix++) {
             const p = base + (iy * w + ix) * c;
             for (let ch = 0; ch < c; ch++) {
               const v = x[p + ch];
-              if (v > best[ch] || bestAt[ch] < 0) {
+              if (v > best[ch]) {
                 best[ch] = v;
                 bestAt[ch] = p + ch;
               }
             }
           }
         }
-        for (let ch = 0; ch < c; ch++) if (bestAt[ch] >= 0) dx[bestAt[ch]] += dy[o + ch];
+        for (let ch = 0; ch < c; ch++) dx[bestAt[ch]] += dy[o + ch];
       }
     }
   }
@@ -54,11 +60,11 @@ export function makeMaxPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D 
   return unaryCustomGrad<tf.Tensor4D>((x, save) => {
     save([x]);
     return {
-      value: tf.maxPool(x as tf.Tensor4D, geo.size, geo.strides, geo.padding),
+      value: tf.maxPool(x, geo.size, geo.strides, geo.padding),
       gradFunc: (dy, saved) => {
-        const input = saved[0];
+        const input = saved[0] as tf.Tensor4D;
         const dx = maxPoolBackward(input.dataSync() as Float32Array, dy.dataSync() as Float32Array, input.shape, geo);
-        return tf.tensor4d(dx, input.shape as [number, number, number, number]);
+        return tf.tensor4d(dx, input.shape);
       },
     };
   });

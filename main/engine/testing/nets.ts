@@ -119,6 +119,6 @@ export function mobileNet(): Promise<TestNet> {
       const drop = apply(L.dropout({ name: 'drop', rate: 0.5 }), flat);
       return apply(L.dense({ name: 'out', units: 3, activation: 'softmax' }), drop);
     },
-    { gain: 2.2 },
+    { gain: 3.5 },
   );
 }

@@ -116,9 +116,9 @@ export function FeatureMapsPanel() {
               {result.layer}: {result.channels} channels · {result.mapWidth}×{result.mapHeight}
             </span>
             <select data-testid="feature-sort" aria-label="Sort channels" value={s.featureSort} onChange={(event) => s.setFeatureSort(event.target.value as FeatureSort)}>
-              <option value="index">By index</option>
-              <option value="mean-desc">Mean, high first</option>
-              <option value="mean-asc">Mean, low first</option>
+              <option value="index">Index</option>
+              <option value="mean-desc">Mean ↓</option>
+              <option value="mean-asc">Mean ↑</option>
             </select>
           </div>
           <FeatureGrid result={result} sort={s.featureSort} />

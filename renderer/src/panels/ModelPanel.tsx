@@ -40,6 +40,7 @@ function ClassList() {
             className={`class-row${entry.index === explained ? ' selected' : ''}`}
             data-testid="class-row"
             data-index={entry.index}
+            data-score={entry.score}
             title={`${entry.label} (#${entry.index}) · p = ${entry.score.toFixed(4)} · logit ${entry.logit.toFixed(2)}`}
             onClick={() => setClassIndex(entry.index === classification.top[0]?.index ? null : entry.index)}
           >

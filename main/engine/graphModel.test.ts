@@ -1,0 +1,81 @@
+// A hand-written TF GraphModel (conv → relu → mean → matmul → softmax) through loadModelFromDir (cpu).
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModelFromDir } from './loadDir';
+import { LOGITS, type CnnModel } from './types';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const floatT = { type: 'DT_FLOAT' };
+const shapeAttr = (dims: number[]) => ({ shape: { dim: dims.map((d) => ({ size: String(d) })) } });
+const constNode = (name: string, dims: number[], dtype = 'DT_FLOAT') => ({
+  name,
+  op: 'Const',
+  attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: { dim: dims.map((d) => ({ size: String(d) })) } } } },
+});
+
+let dir: string;
+let model: CnnModel;
+const kernel = tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 1);
+const dense = tf.randomNormal([4, 2], 0, 1, 'float32', 2);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'convscope-graph-'));
+  const nodes = [
+    { name: 'image', op: 'Placeholder', attr: { dtype: floatT, shape: shapeAttr([-1, 8, 8, 3]) } },
+    constNode('w1', [3, 3, 3, 4]),
+    { name: 'conv', op: 'Conv2D', input: ['image', 'w1'], attr: { T: floatT, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } } },
+    { name: 'relu', op: 'Relu', input: ['conv'], attr: { T: floatT } },
+    constNode('axes', [2], 'DT_INT32'),
+    { name: 'gap', op: 'Mean', input: ['relu', 'axes'], attr: { T: floatT, keep_dims: { b: false }, Tidx: { type: 'DT_INT32' } } },
+    constNode('w2', [4, 2]),
+    { name: 'logits', op: 'MatMul', input: ['gap', 'w2'], attr: { T: floatT, transpose_a: { b: false }, transpose_b: { b: false } } },
+    { name: 'probs', op: 'Softmax', input: ['logits'], attr: { T: floatT } },
+  ];
+  const { data, specs } = await tf.io.encodeWeights({ w1: kernel, axes: tf.tensor1d([1, 2], 'int32'), w2: dense });
+  await writeFile(join(dir, 'weights.bin'), Buffer.from(data as ArrayBuffer));
+  await writeFile(
+    join(dir, 'model.json'),
+    JSON.stringify({
+      format: 'graph-model',
+      modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
+      weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+      signature: { inputs: { image: { name: 'image:0', dtype: 'DT_FLOAT', tensorShape: shapeAttr([-1, 8, 8, 3]).shape } }, outputs: { probs: { name: 'probs:0', dtype: 'DT_FLOAT' } } },
+    }),
+  );
+  model = await loadModelFromDir(dir);
+});
+
+afterAll(async () => {
+  model?.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function reference(x: tf.Tensor) {
+  return tf.matMul(tf.mean(tf.relu(tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same')), [1, 2]), dense as tf.Tensor2D);
+}
+
+test('describes the graph: input size, logits node, CAM layer, labels', () => {
+  expect(model.inputSize).toEqual([8, 8]);
+  expect(model.labels).toEqual(['class 0', 'class 1']);
+  expect(model.defaultCamLayer).toBe('relu');
+  expect(model.layers.find((l) => l.name === 'conv')?.outputShape).toEqual([8, 8, 4]);
+});
+
+test('run, layerGradient and inputGradient match hand-written tfjs', () => {
+  const x = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const out = model.run(x, [LOGITS, 'relu']);
+  const ref = reference(x);
+  expect(Array.from(out[LOGITS].dataSync())).toEqual(Array.from(ref.dataSync()).map((v) => expect.closeTo(v, 5)));
+  const g = model.layerGradient(x, 'relu', 1);
+  const refG = tf.grad((a: tf.Tensor) => tf.sum(tf.slice(tf.matMul(tf.mean(a, [1, 2]), dense as tf.Tensor2D), [0, 1], [-1, 1])))(g.activation);
+  expect(tf.max(tf.abs(tf.sub(g.gradient, refG))).dataSync()[0]).toBeLessThan(1e-6);
+  const ig = model.inputGradient(x, [LOGITS], (a) => tf.sum(a[LOGITS]) as tf.Scalar);
+  const refI = tf.grad((input: tf.Tensor) => tf.sum(reference(input)))(x);
+  expect(tf.max(tf.abs(tf.sub(ig.gradient, refI))).dataSync()[0]).toBeLessThan(1e-5);
+  expect(() => model.run(x, ['nope'])).toThrow(/layer "nope" does not exist/);
+  tf.dispose([x, out[LOGITS], out.relu, ref, g.activation, g.gradient, g.logits, refG, ig.gradient, refI]);
+});
