@@ -15,7 +15,7 @@ test('dream: scrub, play/pause, export an animated WebP', async ({ studio: page 
 
   await id('dream-octaves').fill('2');
   await id('dream-steps').fill('3');
-  await id('dream-max-size').fill('128');
+  await id('dream-max-size').fill('192');
   await id('dream-seed').fill('7');
   await id('dream-run').click();
   await expect(id('dream-status')).toHaveAttribute('data-status', 'running');

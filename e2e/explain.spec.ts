@@ -98,6 +98,6 @@ test('explain: method, layer, class, colormap, feature maps, export with overwri
   await expect(id('confirm-dialog')).toContainText(/already exists/);
   await id('confirm-ok').click();
   await expect(id('confirm-dialog')).toHaveCount(0);
-  await expect(id('toast').filter({ hasText: /^Wrote/ }).last()).toBeVisible();
+  await expect(id('toast').filter({ hasText: /^Exported/ }).last()).toBeVisible();
   await expect(id('toast').filter({ hasText: /exists/ })).toHaveCount(0);
 });

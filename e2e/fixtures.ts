@@ -2,13 +2,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { test as base, chromium, type Browser, type Page } from '@playwright/test';
 
-export const REPO = resolve(__dirname, '..');
+// The package is ESM ("type": "module"), where __dirname does not exist.
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(here, '..');
 export const PHOTOS = process.env.CONVSCOPE_PHOTOS ?? resolve(REPO, '../shared/photos');
-export const ARTIFACTS = resolve(__dirname, 'artifacts');
+export const ARTIFACTS = resolve(here, 'artifacts');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

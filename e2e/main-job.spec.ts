@@ -92,6 +92,8 @@ test('main job: classify, Grad-CAM, dream, scrub, export the overlay', async ({ 
   expect(JSON.stringify(sidecar)).toContain('gradcam');
   expect(JSON.stringify(sidecar)).toContain('chelsea.png');
 
+  // Swipe compare: dream on the left, photo and heatmap on the right, for the screenshot.
+  await id('compare-toggle').check();
   const screenshot = join(ARTIFACTS, 'studio.png');
   await page.screenshot({ path: screenshot, fullPage: false });
   await testInfo.attach('studio', { path: screenshot, contentType: 'image/png' });

@@ -77,6 +77,8 @@ export const requests = {
     outDir: path,
     what: z.enum(['frame', 'frames', 'webp', 'gif']),
     frame: z.number().int().min(0).optional(),
+    /** Animation speed for webp/gif. */
+    fps: z.number().min(0.5).max(60).default(8),
     overwrite: z.boolean().default(false),
   }),
   'export:batch': z.object({
@@ -221,6 +223,8 @@ export interface DreamResult {
   height: number;
   /** Parameters actually used (defaults filled), for "dream again like this". */
   spec: DreamSpec;
+  /** e.g. "no gradient: …", "octaves clamped to 2 …" */
+  notes: string[];
 }
 
 export interface ExportResult {

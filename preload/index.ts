@@ -2,14 +2,15 @@
 // Nothing but these functions crosses the bridge: no ipcRenderer, no event objects.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ConvscopeApi, HostEvent } from './contract';
-import { ApiError, type Envelope } from './errors';
+import type { Envelope } from './errors';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_SCHEME } from './channels';
 
 const api: ConvscopeApi = {
   async call(method, request) {
     const envelope = (await ipcRenderer.invoke(INVOKE_CHANNEL, method, request)) as Envelope<never>;
     if (envelope.ok) return envelope.result;
-    throw new ApiError(envelope.error.code, envelope.error.message);
+    // An Error crossing the context bridge keeps only its message; a plain object keeps the code.
+    throw { name: 'ApiError', code: envelope.error.code, message: envelope.error.message };
   },
   onEvent(listener) {
     const wrapped = (_event: unknown, payload: HostEvent): void => listener(payload);

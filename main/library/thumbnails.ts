@@ -12,7 +12,7 @@ import { createLimiter } from './limit';
 /** Bump when thumbnails change look (quality, colour handling), to ignore older cache files. */
 const CACHE_VERSION = 1;
 export const MIN_THUMBNAIL_SIZE = 16;
-export const MAX_THUMBNAIL_SIZE = 2048;
+export const MAX_THUMBNAIL_SIZE = 4096;
 /** Bad files are remembered (same key: same path, size, mtime, bytes) so a scrolling grid does not retry them. */
 const REMEMBERED_FAILURES = 1000;
 

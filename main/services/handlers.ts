@@ -125,8 +125,8 @@ export function createHandlers(deps: HostDeps): Handlers {
       return compute.call('exportOverlay', { spec: { ...spec, path }, outFile, overwrite }, jobId);
     },
 
-    async 'export:dream'({ jobId, dreamJobId, outDir, what, frame, overwrite }) {
-      return compute.call('exportDream', { dreamJobId, outDir: await outputFolder(outDir), what, frame, overwrite }, jobId);
+    async 'export:dream'({ jobId, dreamJobId, outDir, what, frame, fps, overwrite }) {
+      return compute.call('exportDream', { dreamJobId, outDir: await outputFolder(outDir), what, frame, fps, overwrite }, jobId);
     },
 
     async 'export:pickFolder'() {

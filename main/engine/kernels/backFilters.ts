@@ -3,18 +3,16 @@
 import type { WeightArray } from '../keras/weights';
 
 /**
- * Conv2D kernel W [kh,kw,cin,cout] → G [ty,tx,cout,sy·sx·cin] with
- * G[a,b,co,(ry·sx+rx)·cin+ci] = W[ry+(ty−1−a)·sy, rx+(tx−1−b)·sx, ci, co] (0 outside W).
+ * Visits every tap of the phase-split, flipped back filter: tap (a, b) of phase (ry, rx) reads the
+ * forward kernel at (ky, kx) = (ry + (ty−1−a)·sy, rx + (tx−1−b)·sx); taps outside the kernel stay 0.
  */
-export function convBackFilter(kernel: WeightArray, strides: [number, number]): WeightArray {
-  const [kh, kw, cin, cout] = kernel.shape;
-  const [sy, sx] = strides;
+function forEachBackTap(
+  [kh, kw]: number[],
+  [sy, sx]: [number, number],
+  visit: (a: number, b: number, ky: number, kx: number, phase: number) => void,
+): void {
   const ty = Math.ceil(kh / sy);
   const tx = Math.ceil(kw / sx);
-  const phases = sy * sx;
-  const outCh = phases * cin;
-  const data = new Float32Array(ty * tx * cout * outCh);
-  const src = kernel.data;
   for (let a = 0; a < ty; a++) {
     for (let b = 0; b < tx; b++) {
       for (let ry = 0; ry < sy; ry++) {
@@ -22,19 +20,33 @@ export function convBackFilter(kernel: WeightArray, strides: [number, number]): 
         if (ky >= kh) continue;
         for (let rx = 0; rx < sx; rx++) {
           const kx = rx + (tx - 1 - b) * sx;
-          if (kx >= kw) continue;
-          const phase = ry * sx + rx;
-          for (let ci = 0; ci < cin; ci++) {
-            const srcBase = ((ky * kw + kx) * cin + ci) * cout;
-            const dstCol = phase * cin + ci;
-            for (let co = 0; co < cout; co++) {
-              data[((a * tx + b) * cout + co) * outCh + dstCol] = src[srcBase + co];
-            }
-          }
+          if (kx < kw) visit(a, b, ky, kx, ry * sx + rx);
         }
       }
     }
   }
+}
+
+/**
+ * Conv2D kernel W [kh,kw,cin,cout] → G [ty,tx,cout,sy·sx·cin] with
+ * G[a,b,co,(ry·sx+rx)·cin+ci] = W[ry+(ty−1−a)·sy, rx+(tx−1−b)·sx, ci, co] (0 outside W).
+ */
+export function convBackFilter(kernel: WeightArray, strides: [number, number]): WeightArray {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const ty = Math.ceil(kh / strides[0]);
+  const tx = Math.ceil(kw / strides[1]);
+  const outCh = strides[0] * strides[1] * cin;
+  const data = new Float32Array(ty * tx * cout * outCh);
+  const src = kernel.data;
+  forEachBackTap(kernel.shape, strides, (a, b, ky, kx, phase) => {
+    for (let ci = 0; ci < cin; ci++) {
+      const srcBase = ((ky * kw + kx) * cin + ci) * cout;
+      const dstCol = phase * cin + ci;
+      for (let co = 0; co < cout; co++) {
+        data[((a * tx + b) * cout + co) * outCh + dstCol] = src[srcBase + co];
+      }
+    }
+  });
   return { shape: [ty, tx, cout, outCh], data };
 }
 
@@ -44,29 +56,17 @@ export function convBackFilter(kernel: WeightArray, strides: [number, number]): 
  */
 export function depthwiseBackFilter(kernel: WeightArray, strides: [number, number]): WeightArray {
   const [kh, kw, c, m] = kernel.shape;
-  const [sy, sx] = strides;
-  const ty = Math.ceil(kh / sy);
-  const tx = Math.ceil(kw / sx);
-  const phases = sy * sx;
+  const ty = Math.ceil(kh / strides[0]);
+  const tx = Math.ceil(kw / strides[1]);
+  const phases = strides[0] * strides[1];
   const channels = c * m;
   const data = new Float32Array(ty * tx * channels * phases);
   const src = kernel.data;
-  for (let a = 0; a < ty; a++) {
-    for (let b = 0; b < tx; b++) {
-      for (let ry = 0; ry < sy; ry++) {
-        const ky = ry + (ty - 1 - a) * sy;
-        if (ky >= kh) continue;
-        for (let rx = 0; rx < sx; rx++) {
-          const kx = rx + (tx - 1 - b) * sx;
-          if (kx >= kw) continue;
-          const phase = ry * sx + rx;
-          for (let ch = 0; ch < channels; ch++) {
-            data[((a * tx + b) * channels + ch) * phases + phase] = src[(ky * kw + kx) * channels + ch];
-          }
-        }
-      }
+  forEachBackTap(kernel.shape, strides, (a, b, ky, kx, phase) => {
+    for (let ch = 0; ch < channels; ch++) {
+      data[((a * tx + b) * channels + ch) * phases + phase] = src[(ky * kw + kx) * channels + ch];
     }
-  }
+  });
   return { shape: [ty, tx, channels, phases], data };
 }
 

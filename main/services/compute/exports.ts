@@ -1,6 +1,6 @@
 // Full-resolution exports: heatmap overlays (+ raw map, + sidecar) and dream frames/animations.
 // Every file is written atomically and never over an existing one unless the user said so.
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { ExplainSpec, ExportResult } from '../../../preload/contract';
@@ -43,6 +43,8 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
   await refuseExisting(targets, params.overwrite, params.spec.path);
   const explained = await explainPhoto(params.spec, context, 0);
   throwIfAborted(context.signal);
+  await mkdir(dirname(params.outFile), { recursive: true });
+  if (params.rawFile) await mkdir(dirname(params.rawFile), { recursive: true });
   const overlay = overlayImage(explained, params.spec);
   const png = await encodePng(overlay);
   throwIfAborted(context.signal);
@@ -79,6 +81,8 @@ export interface DreamExportParams {
   outDir: string;
   what: 'frame' | 'frames' | 'webp' | 'gif';
   frame?: number;
+  /** Animation speed (frames per second). */
+  fps?: number;
   overwrite: boolean;
 }
 
@@ -132,7 +136,7 @@ export async function exportDream(params: DreamExportParams, context: JobContext
     throwIfAborted(context.signal);
     images.push(await dream.frames.get(index));
   }
-  const animation = await encodeAnimation(images, params.what, { fps: 8 });
+  const animation = await encodeAnimation(images, params.what, { fps: params.fps ?? 8 });
   throwIfAborted(context.signal);
   await writeFileAtomic(file, animation, { overwrite: params.overwrite, inputs: [dream.photoPath] });
   await writeFileAtomic(sidecar, sidecarJson(parameters), { overwrite: params.overwrite, inputs: [dream.photoPath] });

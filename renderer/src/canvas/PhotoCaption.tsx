@@ -1,10 +1,11 @@
 import { useShallow } from 'zustand/react/shallow';
+import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
 
 export function PhotoCaption({ width, height }: { width: number; height: number }) {
   const { path, info, error } = useStudio(useShallow((state) => ({ path: state.selectedPath, info: state.photoInfo, error: state.photoError })));
   if (!path) return <div className="photo-caption muted">&nbsp;</div>;
-  const name = path.split(/[\\/]/).pop();
+  const name = fileName(path);
   const notes = info?.notes ?? [];
   return (
     <div className="photo-caption" data-testid="photo-info" title={path}>
@@ -27,7 +28,7 @@ export function PhotoCaption({ width, height }: { width: number; height: number 
       ))}
       {error && (
         <span className="inline-error" data-testid="photo-error">
-          {error}
+          {withoutFileName(error, name)}
         </span>
       )}
     </div>

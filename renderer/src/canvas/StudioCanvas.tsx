@@ -5,6 +5,7 @@ import { Image as KonvaImage, Layer, Stage } from 'react-konva';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api';
 import { useElementSize, useLoadedImage } from '../lib/hooks';
+import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
 import { useChannelOverlay } from './channelOverlay';
 import { DreamLayer, SwipeLayer } from './DreamLayers';
@@ -93,7 +94,9 @@ export function StudioCanvas() {
   const message = !s.selectedPath
     ? 'Open a folder and pick a photo.'
     : photo.failed
-      ? (s.photoError ?? 'This photo cannot be shown.')
+      ? s.photoError
+        ? withoutFileName(s.photoError, fileName(s.selectedPath))
+        : 'This photo cannot be shown.'
       : null;
 
   return (

@@ -4,3 +4,7 @@ export function withoutFileName(reason: string, name: string): string {
   const stripped = reason.replace(new RegExp(`^"?[^\\s"]*?${escaped}"?[\\s:—-]+`), '');
   return stripped || reason;
 }
+
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ClassScore } from '../../../preload/contract';
 import { Section } from '../chrome/Section';
 import { formatPercent, shortLabel } from '../lib/methods';
+import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
 import { currentModel } from '../store/model';
 
@@ -16,7 +17,7 @@ function ClassList() {
       classIndex: state.classIndex,
       setClassIndex: state.setClassIndex,
       classifying: state.classifyJob !== null,
-      classifyError: state.classifyError,
+      classifyError: state.classifyError && state.selectedPath ? withoutFileName(state.classifyError, fileName(state.selectedPath)) : state.classifyError,
       hasPhoto: state.selectedPath !== null,
     })),
   );

@@ -55,7 +55,8 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
       }
       if (result) {
         set({ lastExport: { what, result } });
-        get().toast('success', `Wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'}`);
+        const first = result.files[0]?.split(/[\\/]/).pop() ?? '';
+        get().toast('success', result.files.length === 1 ? `Exported ${first}` : `Exported ${result.files.length} files`);
       }
     } finally {
       set({ exporting: false });

@@ -45,6 +45,8 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
       if (!chosen) return;
       if (chosen.id !== wanted) set({ modelId: chosen.id });
       if (!get().dreamParams.layersText) get().resetDreamLayers();
+      // A photo picked while the models were still loading has not been classified yet.
+      if (get().selectedPath && !get().classification && !get().classifyJob) get().scheduleClassify();
       await get().loadLayers();
     } catch (error) {
       set({ modelsError: errorMessage(error) });

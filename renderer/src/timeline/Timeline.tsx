@@ -20,6 +20,29 @@ function usePlayback(playing: boolean, fps: number): void {
   }, [playing, fps]);
 }
 
+/** Space plays/pauses, "," and "." step frames, wherever the focus is not in a control. */
+function useTimelineShortcuts(): void {
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName))) return;
+      const state = useStudio.getState();
+      if (!state.frames.length) return;
+      if (event.key === ' ') {
+        event.preventDefault();
+        state.setPlaying(!state.playing);
+      } else if (event.key === ',' || event.key === '.') {
+        event.preventDefault();
+        state.setPlaying(false);
+        state.stepFrame(event.key === ',' ? -1 : 1);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function Timeline() {
   const s = useStudio(
     useShallow((state) => ({
@@ -41,6 +64,7 @@ export function Timeline() {
     })),
   );
   usePlayback(s.playing, s.fps);
+  useTimelineShortcuts();
   const count = s.frames.length;
   const starts = useMemo(() => octaveStarts(s.frames), [s.frames]);
   const frame = s.frames[s.index];
@@ -64,6 +88,7 @@ export function Timeline() {
         data-testid="play-button"
         aria-pressed={s.playing}
         aria-label={s.playing ? 'Pause' : 'Play'}
+        title={`${s.playing ? 'Pause' : 'Play'} (Space) · , and . step frames`}
         disabled={count < 2}
         onClick={() => s.setPlaying(!s.playing)}
       >
