@@ -1,5 +1,5 @@
 // Explain controls: method, layer, class and colormap change what is computed; feature maps; export.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -100,4 +100,29 @@ test('explain: method, layer, class, colormap, feature maps, export with overwri
   await expect(id('confirm-dialog')).toHaveCount(0);
   await expect(id('toast').filter({ hasText: /^Exported/ }).last()).toBeVisible();
   await expect(id('toast').filter({ hasText: /exists/ })).toHaveCount(0);
+});
+
+test('batch export: a folder of awkward photos with MobileNetV2; broken files are listed as failed', async ({ studio: page }) => {
+  const id = (testId: string) => page.getByTestId(testId);
+  await id('folder-path').fill(`${PHOTOS}/awkward`);
+  await id('open-folder').click();
+  await expect(id('photo-count')).toContainText(/\d+ photos/);
+  await id('model-select').selectOption('mobilenet_v2');
+  await expect(id('layer-select')).not.toHaveValue('');
+
+  const outDir = mkdtempSync(join(tmpdir(), 'convscope-e2e-batch-'));
+  await id('export-dir').fill(outDir);
+  await id('batch-folder').click();
+  await expect(id('job-batch').first()).toBeVisible();
+  const summary = id('batch-summary');
+  await expect(summary).toBeVisible({ timeout: 180_000 });
+  const failed = await id('batch-failure').evaluateAll((items) => items.map((item) => (item.getAttribute('data-path') ?? '').split('/').pop()));
+  expect(failed).toContain('truncated.jpg');
+  expect(failed).toContain('zero-bytes.jpg');
+  await expect(id('batch-failure').filter({ hasText: 'zero-bytes.jpg' })).toContainText(/—\s*\S/);
+  const written = Number(await summary.getAttribute('data-done'));
+  expect(written).toBeGreaterThan(3);
+  const files = readdirSync(outDir, { recursive: true }).map(String);
+  for (const good of ['camera-gradcam.png', 'rocket-gradcam.png', 'logo-gradcam.png']) expect(files).toContain(good);
+  expect(files.some((file) => file.startsWith('truncated'))).toBe(false);
 });

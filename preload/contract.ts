@@ -108,6 +108,7 @@ export const requests = {
   'models:open': z.object({ path }),
   'models:pickFolder': z.object({}),
   'models:catalogue': z.object({}),
+  'models:filters': z.object({ model: modelId }),
   'models:download': z.object({ jobId, id: z.string().min(1).max(100) }),
   'export:pickFolder': z.object({}),
   'job:cancel': z.object({ jobId }),
@@ -258,6 +259,18 @@ export interface CatalogueModel {
   folder: string | null;
 }
 
+export interface FiltersResult {
+  /** The first convolution that reads the RGB image. */
+  layer: string;
+  count: number;
+  kernelSize: [number, number];
+  columns: number;
+  /** Size of one tile in the atlas, in atlas pixels (the last row/column has no gap). */
+  tileSize: [number, number];
+  /** Every filter as an RGB tile (grey = 0; each filter scaled on its own). PNG data: URL. */
+  atlasPng: string;
+}
+
 export interface Results {
   'app:info': AppInfo;
   'library:open': FolderListing;
@@ -278,6 +291,7 @@ export interface Results {
   'models:open': ModelSummary;
   'models:pickFolder': string | null;
   'models:catalogue': CatalogueModel[];
+  'models:filters': FiltersResult | null;
   'models:download': ModelSummary;
   'job:cancel': { cancelled: boolean };
 }

@@ -150,6 +150,9 @@ export async function loadGraphCnn(
       value.dispose();
       return { value: result, gradient: grad as tf.Tensor4D };
     },
+    firstConvFilters() {
+      return null;
+    },
     dispose() {
       model.dispose();
     },

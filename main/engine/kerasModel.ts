@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo, type ModelSpec } from './types';
 import type { CompiledGraph } from './graph/build';
 import { Executor } from './graph/executor';
+import { ConvUnit } from './graph/convUnit';
 
 export type SpecDefaults = Omit<ModelSpec, 'defaultCamLayer' | 'defaultDreamLayers'> &
   Partial<Pick<ModelSpec, 'defaultCamLayer' | 'defaultDreamLayers'>>;
@@ -124,6 +125,16 @@ export class KerasCnnModel implements CnnModel {
     if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes) {
       throw new RangeError(`class index ${classIndex} is outside 0..${classes - 1} for ${this.name}`);
     }
+  }
+
+  firstConvFilters(): { layer: string; shape: [number, number, number, number]; data: Float32Array } | null {
+    for (const unit of this.compiled.units) {
+      const filters = unit instanceof ConvUnit ? unit.plainFilters : null;
+      if (filters && filters.kernel.shape[2] === 3) {
+        return { layer: filters.layer, shape: filters.kernel.shape as [number, number, number, number], data: filters.kernel.data };
+      }
+    }
+    return null;
   }
 
   dispose(): void {

@@ -73,6 +73,11 @@ export interface CnnModel extends ModelSpec {
     objective: (activations: Record<string, tf.Tensor>) => tf.Scalar,
     options?: GradientOptions,
   ): { value: number; gradient: tf.Tensor4D };
+  /**
+   * The filters of the first convolution that reads the RGB image (shape [kh, kw, 3, filters]),
+   * or null when the model has none the engine can show.
+   */
+  firstConvFilters(): { layer: string; shape: [number, number, number, number]; data: Float32Array } | null;
   dispose(): void;
 }
 

@@ -1,6 +1,7 @@
 // The one handler table behind both hosts (Electron IPC and the browser host's socket):
 // validate → check paths → call a service (here or in the compute process) → result or error.
 import { basename, extname, isAbsolute, join, relative } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
@@ -88,11 +89,15 @@ export function createHandlers(deps: HostDeps): Handlers {
     },
 
     async 'models:list'() {
-      return compute.call('models:list', {}, `models-${Date.now()}`);
+      return compute.call('models:list', {}, internalJob('models'));
+    },
+
+    async 'models:filters'({ model }) {
+      return compute.call('models:filters', { model }, internalJob('filters'));
     },
 
     async 'models:layers'({ model }) {
-      return compute.call('models:layers', { model }, `layers-${Date.now()}`);
+      return compute.call('models:layers', { model }, internalJob('layers'));
     },
 
     async 'photo:info'({ path }) {
@@ -167,7 +172,7 @@ export function createHandlers(deps: HostDeps): Handlers {
     async 'models:open'({ path }) {
       const info = await stat(path).catch(() => null);
       if (!info?.isDirectory()) throw new ApiError('invalid-request', `${path}: not a folder (a model folder holds model.json and its weight files)`);
-      return compute.call('models:summary', { model: path }, `open-${Date.now()}`);
+      return compute.call('models:summary', { model: path }, internalJob('open'));
     },
 
     async 'models:pickFolder'() {
@@ -224,6 +229,11 @@ export function createDispatcher(handlers: Handlers): (method: unknown, payload:
       return { ok: false, error: toApiError(error) };
     }
   };
+}
+
+/** Id for a short call the studio did not name (nothing will cancel it). */
+function internalJob(kind: string): string {
+  return `${kind}-${randomUUID()}`;
 }
 
 /** A photo as the batch sees it: its path relative to the opened folder that holds it. */

@@ -105,6 +105,9 @@ export function createTinyModel(options: TinyModelOptions = {}): CnnModel {
       value.dispose();
       return { value: number, gradient: grad as tf.Tensor4D };
     },
+    firstConvFilters() {
+      return null;
+    },
     dispose() {
       for (const c of convs) tf.dispose([c.filter, c.bias]);
       dense.dispose();

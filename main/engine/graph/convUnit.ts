@@ -180,6 +180,11 @@ export class ConvUnit implements Unit {
     this.tensors.forEach((t) => t.dispose());
     this.tensors.length = 0;
   }
+
+  /** The learned filters of a plain Conv2D (as trained, before BatchNorm folding), for display. */
+  get plainFilters(): { layer: string; kernel: WeightArray } | null {
+    return this.conv.className === 'Conv2D' ? { layer: this.conv.name, kernel: this.conv.kernel } : null;
+  }
 }
 
 /** W' = W·s per output channel, b' = (b·s) + shift (s = gamma/sqrt(var+eps), shift = beta − mean·s). */

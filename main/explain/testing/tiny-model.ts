@@ -123,6 +123,9 @@ export function createTinyModel(spec: TinyModelSpec): CnnModel {
       return { value: scalar, gradient: grad as tf.Tensor4D };
     },
 
+    firstConvFilters() {
+      return null;
+    },
     dispose() {
       tf.dispose([kernel, bias, dense, denseBias]);
     },

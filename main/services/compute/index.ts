@@ -10,6 +10,7 @@ import type { JobContext } from './context';
 import { runDreamJob, runVisualiseJob, type DreamJobParams, type VisualiseParams } from './dream-jobs';
 import { exportDream, exportOverlay, type DreamExportParams, type OverlayExportParams } from './exports';
 import { featureMaps } from './feature-maps';
+import { firstLayerFilters } from './filters';
 import { explainPhoto, heatmapRgba } from './heatmap';
 import { BUNDLED_MODELS, getModel, summariseLayers, summariseModel } from './models';
 
@@ -30,6 +31,10 @@ export const computeServices: Record<string, Service> = {
 
   async 'models:summary'(params: { model: string }) {
     return summariseModel(await getModel(params.model));
+  },
+
+  async 'models:filters'(params: { model: string }) {
+    return firstLayerFilters(await getModel(params.model));
   },
 
   async 'models:layers'(params: { model: string }) {

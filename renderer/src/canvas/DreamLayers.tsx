@@ -2,7 +2,7 @@
 // playing, so these subscribe to the store outside React and update the Konva nodes directly.
 import { useEffect, useRef } from 'react';
 import type Konva from 'konva';
-import { Group, Image as KonvaImage, Layer, Line, Circle, Text } from 'react-konva';
+import { Group, Image as KonvaImage, Layer, Line, Circle, Rect, Text } from 'react-konva';
 import { useStudio } from '../store';
 import type { StudioState } from '../store/types';
 
@@ -11,10 +11,21 @@ interface PhotoSize {
   height: number;
 }
 
+/** The largest rectangle of the frame's aspect centred inside width × height. */
+export function containBox(frameWidth: number, frameHeight: number, width: number, height: number): { x: number; y: number; width: number; height: number } {
+  if (!frameWidth || !frameHeight) return { x: 0, y: 0, width, height };
+  const frameAspect = frameWidth / frameHeight;
+  if (Math.abs(frameAspect - width / height) < 0.02) return { x: 0, y: 0, width, height };
+  const scale = Math.min(width / frameWidth, height / frameHeight);
+  const fitted = { width: frameWidth * scale, height: frameHeight * scale };
+  return { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
+}
+
 export function DreamLayer({ width, height }: PhotoSize) {
   const layerRef = useRef<Konva.Layer>(null);
   const groupRef = useRef<Konva.Group>(null);
   const imageRef = useRef<Konva.Image>(null);
+  const backdropRef = useRef<Konva.Rect>(null);
 
   useEffect(() => {
     const apply = (state: StudioState) => {
@@ -24,6 +35,11 @@ export function DreamLayer({ width, height }: PhotoSize) {
       if (!layer || !group || !image) return;
       const frame = state.frames[state.frameIndex];
       image.image(frame?.image);
+      // A dream keeps the photo's shape; a feature visualisation is square: fit it, do not stretch it.
+      const box = frame ? containBox(frame.width, frame.height, width, height) : { x: 0, y: 0, width, height };
+      image.position({ x: box.x, y: box.y });
+      image.size({ width: box.width, height: box.height });
+      backdropRef.current?.visible(box.width < width - 0.5 || box.height < height - 0.5);
       layer.visible(Boolean(frame) && state.layerVisible.dream);
       layer.opacity(state.layerOpacity.dream);
       group.clip({ x: 0, y: 0, width: state.compare ? state.divider * width : width, height });
@@ -47,18 +63,24 @@ export function DreamLayer({ width, height }: PhotoSize) {
   return (
     <Layer ref={layerRef} listening={false} visible={false}>
       <Group ref={groupRef}>
+        <Rect ref={backdropRef} width={width} height={height} fill="#111418" visible={false} />
         <KonvaImage ref={imageRef} image={undefined} width={width} height={height} perfectDrawEnabled={false} />
       </Group>
     </Layer>
   );
 }
 
-/** A draggable vertical divider: dream on its left, the original photo on its right. */
-export function SwipeLayer({ width, height }: PhotoSize) {
+/**
+ * A draggable vertical divider: dream on its left and the original photo on its right, or
+ * (which = 'heat') heatmap A on its left and pinned heatmap B on its right.
+ */
+export function SwipeLayer({ width, height, which = 'dream' }: PhotoSize & { which?: 'dream' | 'heat' }) {
   const groupRef = useRef<Konva.Group>(null);
-  const start = useStudio.getState().divider * width;
+  const state = useStudio.getState();
+  const start = (which === 'dream' ? state.divider : state.heatDivider) * width;
+  const setDivider = which === 'dream' ? state.setDivider : state.setHeatDivider;
   return (
-    <Layer>
+    <Layer name={`swipe-${which}`}>
       <Group
         ref={groupRef}
         x={start}
@@ -75,7 +97,7 @@ export function SwipeLayer({ width, height }: PhotoSize) {
         }}
         onDragMove={(event) => {
           event.cancelBubble = true;
-          useStudio.getState().setDivider(event.target.x() / width);
+          setDivider(event.target.x() / width);
         }}
         onDragStart={(event) => {
           event.cancelBubble = true;

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type Konva from 'konva';
 import type { KonvaEventObject } from 'konva/lib/Node';
-import { Image as KonvaImage, Layer, Stage } from 'react-konva';
+import { Group, Image as KonvaImage, Layer, Stage } from 'react-konva';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api';
 import { useElementSize, useLoadedImage } from '../lib/hooks';
 import { fileName, withoutFileName } from '../lib/text';
+import { METHOD_LABELS } from '../lib/methods';
 import { useStudio } from '../store';
 import { useChannelOverlay } from './channelOverlay';
 import { DreamLayer, SwipeLayer } from './DreamLayers';
@@ -33,14 +34,21 @@ export function StudioCanvas() {
       opacity: state.layerOpacity,
       visible: state.layerVisible,
       compare: state.compare && state.frames.length > 0,
+      pinnedPng: state.pinnedB?.heatmapPng ?? null,
+      compareHeat: state.compareHeatmaps && state.pinnedB !== null && state.heatmap !== null,
+      heatDivider: state.heatDivider,
+      labelA: state.heatmap ? METHOD_LABELS[state.heatmap.method] : '',
+      labelB: state.pinnedB ? METHOD_LABELS[state.pinnedB.method] : '',
     })),
   );
   const photoUrl = useMemo(() => (s.selectedPath ? api().photoUrl(s.selectedPath) : null), [s.selectedPath]);
   const photo = useLoadedImage(photoUrl);
   const heat = useLoadedImage(s.heatmapPng);
+  const heatB = useLoadedImage(s.compareHeat ? s.pinnedPng : null);
   const channel = useChannelOverlay();
   const photoWidth = photo.image?.naturalWidth ?? 0;
   const photoHeight = photo.image?.naturalHeight ?? 0;
+  const splitX = s.heatDivider * photoWidth;
 
   const showZoom = (scale: number) => {
     if (zoomLabelRef.current) zoomLabelRef.current.textContent = `${Math.round(scale * 100)}%`;
@@ -118,14 +126,34 @@ export function StudioCanvas() {
               {photo.image && <KonvaImage image={photo.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
             </Layer>
             <Layer listening={false} opacity={1 - s.alpha} visible={s.visible.heatmap && Boolean(heat.image) && Boolean(photo.image)}>
-              {heat.image && <KonvaImage image={heat.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
+              {heat.image && (
+                <Group clipX={0} clipY={0} clipWidth={s.compareHeat ? splitX : photoWidth} clipHeight={photoHeight}>
+                  <KonvaImage image={heat.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
+                </Group>
+              )}
+              {s.compareHeat && heatB.image && (
+                <Group clipX={splitX} clipY={0} clipWidth={photoWidth - splitX} clipHeight={photoHeight}>
+                  <KonvaImage image={heatB.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
+                </Group>
+              )}
             </Layer>
             <Layer listening={false} imageSmoothingEnabled={false} opacity={s.opacity.channel} visible={s.visible.channel && Boolean(channel) && Boolean(photo.image)}>
               {channel && <KonvaImage image={channel} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
             </Layer>
             {photo.image && <DreamLayer width={photoWidth} height={photoHeight} />}
             {photo.image && s.compare && <SwipeLayer width={photoWidth} height={photoHeight} />}
+            {photo.image && s.compareHeat && !s.compare && <SwipeLayer which="heat" width={photoWidth} height={photoHeight} />}
           </Stage>
+        )}
+        {s.compareHeat && photo.image && (
+          <div className="compare-labels" data-testid="compare-labels">
+            <span className="compare-label" data-testid="compare-label-a">
+              A · {s.labelA}
+            </span>
+            <span className="compare-label" data-testid="compare-label-b">
+              B · {s.labelB}
+            </span>
+          </div>
         )}
         {message && (
           <div className={`canvas-message${photo.failed ? ' error' : ''}`} data-testid="canvas-message">

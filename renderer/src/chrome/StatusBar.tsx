@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { bytesProgress } from '../lib/text';
 import { useStudio } from '../store';
 import type { JobEntry } from '../store/ui';
 
@@ -63,11 +64,12 @@ function Backend() {
 export function JobProgress({ job }: { job: JobEntry }) {
   const cancelJob = useStudio((state) => state.cancelJob);
   const fraction = job.total > 0 ? job.done / job.total : null;
+  const detail = job.kind === 'download' && (job.done > 0 || job.total > 0) ? bytesProgress(job.done, job.total) : null;
   return (
     <div className="job" data-testid={`job-${job.kind}`}>
       <span className="job-label">{job.label}</span>
       {fraction === null ? <progress /> : <progress value={job.done} max={job.total} />}
-      <span className="job-message muted">{job.cancelling ? 'cancelling…' : job.message || (fraction !== null ? `${Math.round(fraction * 100)}%` : '')}</span>
+      <span className="job-message muted">{job.cancelling ? 'cancelling…' : detail ?? (job.message || (fraction !== null ? `${Math.round(fraction * 100)}%` : ''))}</span>
       <button className="small" data-testid="job-cancel" disabled={job.cancelling} onClick={() => void cancelJob(job.id)}>
         Cancel
       </button>
@@ -77,7 +79,9 @@ export function JobProgress({ job }: { job: JobEntry }) {
 
 export function StatusBar() {
   const jobs = useStudio(useShallow((state) => Object.values(state.jobs)));
-  const { folder, count } = useStudio(useShallow((state) => ({ folder: state.folder?.root ?? null, count: state.folder?.photos.length ?? 0 })));
+  const { roots, count } = useStudio(
+    useShallow((state) => ({ roots: state.folders.map((folder) => folder.root).join('\n'), count: state.folders.reduce((sum, folder) => sum + folder.photos.length, 0) })),
+  );
   return (
     <footer className="statusbar">
       <Backend />
@@ -86,8 +90,8 @@ export function StatusBar() {
           <JobProgress key={job.id} job={job} />
         ))}
       </div>
-      <div className="muted status-folder" title={folder ?? ''}>
-        {folder ? `${count} photo${count === 1 ? '' : 's'}` : 'No folder open'}
+      <div className="muted status-folder" title={roots}>
+        {roots ? `${count} photo${count === 1 ? '' : 's'}` : 'No folder open'}
       </div>
     </footer>
   );

@@ -5,12 +5,12 @@ import { useStudio } from '../store';
 import { currentModel } from '../store/model';
 import { parseDreamLayers, type DreamParams } from '../store/dream';
 
-function statusText(status: string, frames: number, size: string | null, error: string | null): string {
+function statusText(status: string, frames: number, size: string | null, error: string | null, label: string | null): string {
   switch (status) {
     case 'running':
-      return `Dreaming… ${frames} frame${frames === 1 ? '' : 's'} so far`;
+      return `${label && label !== 'Deep Dream' ? `Visualising ${label}` : 'Dreaming'}… ${frames} frame${frames === 1 ? '' : 's'} so far`;
     case 'done':
-      return `Done: ${frames} frames${size ? ` at ${size}` : ''}`;
+      return `Done${label && label !== 'Deep Dream' ? ` (${label})` : ''}: ${frames} frames${size ? ` at ${size}` : ''}`;
     case 'cancelled':
       return `Cancelled after ${frames} frame${frames === 1 ? '' : 's'}`;
     case 'failed':
@@ -30,6 +30,7 @@ export function DreamPanel() {
       frames: state.frames.length,
       result: state.dreamResult,
       jobId: state.dreamJob,
+      label: state.dreamLabel,
       defaults: currentModel(state)?.defaultDreamLayers.join(', ') ?? '',
       ready: state.selectedPath !== null && state.modelId !== null,
       setParam: state.setDreamParam,
@@ -108,7 +109,7 @@ export function DreamPanel() {
         )}
       </div>
       <p className="dream-status" data-testid="dream-status" data-status={s.status}>
-        {statusText(s.status, s.frames, s.result ? `${s.result.width}×${s.result.height}` : null, s.error)}
+        {statusText(s.status, s.frames, s.result ? `${s.result.width}×${s.result.height}` : null, s.error, s.label)}
       </p>
       {s.notes.length > 0 && (
         <ul className="notes" data-testid="dream-notes">

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { CAM_METHODS, COLORMAPS, SALIENCY_METHODS, type Colormap, type Method } from '../../../preload/contract';
 import { Section } from '../chrome/Section';
 import { JobProgress } from '../chrome/StatusBar';
+import { Sparkline } from '../chrome/Sparkline';
 import { colormapGradient } from '../lib/colormaps';
 import { formatPercent, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
 import { useStudio } from '../store';
@@ -32,6 +33,82 @@ function Legend({ colormap, threshold, method }: { colormap: Colormap; threshold
   );
 }
 
+function Faithfulness() {
+  const s = useStudio(
+    useShallow((state) => ({
+      result: state.faithfulness && state.faithfulnessKey === state.heatmapKey ? state.faithfulness : null,
+      job: state.faithfulnessJob ? state.jobs[state.faithfulnessJob] : undefined,
+      running: state.faithfulnessJob !== null,
+      measure: state.measureFaithfulness,
+    })),
+  );
+  return (
+    <>
+      {s.job && <JobProgress job={s.job} />}
+      {s.result && (
+        <div className="faithfulness" data-testid="faithfulness">
+          <div className="faith-metric" data-testid="faith-deletion" data-value={s.result.deletionAuc}>
+            <div>
+              Deletion AUC <span className="muted">(lower is better)</span>
+            </div>
+            <strong>{s.result.deletionAuc.toFixed(3)}</strong>
+            <Sparkline
+              values={s.result.deletion}
+              color="#ff7b72"
+              label="Class score as the most important pixels are removed first"
+              testId="faith-deletion-curve"
+            />
+            <div className="muted">score as top pixels are removed</div>
+          </div>
+          <div className="faith-metric" data-testid="faith-insertion" data-value={s.result.insertionAuc}>
+            <div>
+              Insertion AUC <span className="muted">(higher is better)</span>
+            </div>
+            <strong>{s.result.insertionAuc.toFixed(3)}</strong>
+            <Sparkline
+              values={s.result.insertion}
+              color="#56d364"
+              label="Class score as the most important pixels are inserted first"
+              testId="faith-insertion-curve"
+            />
+            <div className="muted">score as top pixels are inserted</div>
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+function PinnedB() {
+  const s = useStudio(
+    useShallow((state) => ({
+      pinned: state.pinnedB,
+      current: state.heatmap,
+      compare: state.compareHeatmaps,
+      setCompare: state.setCompareHeatmaps,
+      unpin: state.unpinB,
+    })),
+  );
+  if (!s.pinned) return null;
+  return (
+    <div className="pinned-card" data-testid="pinned-b" data-method={s.pinned.method}>
+      <div>
+        <strong>B:</strong> {METHOD_LABELS[s.pinned.method]} · {s.pinned.layer} · {shortLabel(s.pinned.label)}
+      </div>
+      <div className="button-row">
+        <label className="check">
+          <input type="checkbox" data-testid="compare-heatmaps" checked={s.compare} disabled={!s.current} onChange={(event) => s.setCompare(event.target.checked)} />
+          Swipe A | B on the canvas
+        </label>
+        <button className="small" data-testid="unpin-b" onClick={s.unpin}>
+          Unpin
+        </button>
+      </div>
+      {s.compare && <div className="muted">A (left) = the current heatmap; drag the divider on the canvas.</div>}
+    </div>
+  );
+}
+
 export function ExplainPanel() {
   const s = useStudio(
     useShallow((state) => ({
@@ -50,6 +127,9 @@ export function ExplainPanel() {
       setAlpha: state.setAlpha,
       setThreshold: state.setThreshold,
       showHeatmap: state.showHeatmap,
+      measureFaithfulness: state.measureFaithfulness,
+      measuring: state.faithfulnessJob !== null,
+      pinAsB: state.pinAsB,
     })),
   );
   const layerUsed = usesLayer(s.method);
@@ -136,8 +216,24 @@ export function ExplainPanel() {
             layer {s.heatmap.layer} · map {s.heatmap.mapWidth}×{s.heatmap.mapHeight} → {s.heatmap.width}×{s.heatmap.height}
           </div>
           {s.stale && <div className="stale-note">Settings changed — press Update heatmap.</div>}
+          <div className="button-row">
+            <button
+              className="small"
+              data-testid="measure-faithfulness"
+              disabled={s.measuring}
+              title="Deletion / insertion curves: how fast the class score falls (rises) as the map's most important pixels are removed (inserted)"
+              onClick={() => void s.measureFaithfulness()}
+            >
+              Measure faithfulness
+            </button>
+            <button className="small" data-testid="pin-b" title="Keep this heatmap as B to compare with the next one" onClick={s.pinAsB}>
+              Pin as B
+            </button>
+          </div>
         </div>
       )}
+      {s.heatmap && <Faithfulness />}
+      <PinnedB />
       {s.heatmap && s.heatmap.notes.length > 0 && (
         <ul className="notes" data-testid="heatmap-notes">
           {s.heatmap.notes.map((note) => (

@@ -1,7 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../chrome/Section';
+import { JobProgress } from '../chrome/StatusBar';
+import { withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
-import { defaultOutDir, type DreamExportKind } from '../store/export';
+import { defaultOutDir, templateError, type BatchRecord, type DreamExportKind } from '../store/export';
+import { allPhotos } from '../store/library';
 
 const DREAM_EXPORTS: Record<DreamExportKind, string> = {
   frame: 'Current frame (PNG)',
@@ -10,12 +13,112 @@ const DREAM_EXPORTS: Record<DreamExportKind, string> = {
   gif: 'Animated GIF',
 };
 
+function BatchSummary({ batch }: { batch: BatchRecord }) {
+  const { result } = batch;
+  return (
+    <div className="batch-summary" data-testid="batch-summary" data-done={result.done} data-skipped={result.skipped} data-failed={result.failed.length}>
+      <div className="batch-counts">
+        <span data-testid="batch-written">
+          <strong>{result.done}</strong> written
+        </span>
+        <span data-testid="batch-skipped" title="Outputs already there (resumed); tick nothing to overwrite them, delete them first">
+          <strong>{result.skipped}</strong> already done
+        </span>
+        <span data-testid="batch-failed" className={result.failed.length ? 'bad' : ''}>
+          <strong>{result.failed.length}</strong> failed
+        </span>
+      </div>
+      {result.failed.length > 0 && (
+        <ul className="batch-failures" data-testid="batch-failures">
+          {result.failed.map((failure) => (
+            <li key={failure.path} data-testid="batch-failure" data-path={failure.path} title={failure.path}>
+              <code>{failure.path.split(/[\\/]/).pop()}</code> — {withoutFileName(failure.reason, failure.path.split(/[\\/]/).pop() ?? '')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="muted">
+        into <code title={batch.outDir}>{batch.outDir}</code>
+        {result.summaryFile && (
+          <>
+            {' '}
+            · summary <code data-testid="batch-summary-file" data-path={result.summaryFile} title={result.summaryFile}>
+              {result.summaryFile.split(/[\\/]/).pop()}
+            </code>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function BatchExport() {
+  const s = useStudio(
+    useShallow((state) => ({
+      folderCount: allPhotos(state.folders).length,
+      selectionCount: state.multiSelection.length,
+      rawMaps: state.batchRawMaps,
+      template: state.batchTemplate,
+      running: state.batchJob !== null,
+      job: state.batchJob ? state.jobs[state.batchJob] : undefined,
+      exporting: state.exporting,
+      hasModel: state.modelId !== null,
+      lastBatch: state.lastBatch,
+      setRawMaps: state.setBatchRawMaps,
+      setTemplate: state.setBatchTemplate,
+      exportBatch: state.exportBatch,
+    })),
+  );
+  const problem = templateError(s.template);
+  const blocked = s.exporting || !s.hasModel || problem !== null;
+  return (
+    <div className="batch-export" data-testid="batch-export">
+      <div className="subhead">Batch: overlays with the current Explain settings</div>
+      <label className="field">
+        <span>Name template</span>
+        <input
+          type="text"
+          data-testid="batch-template"
+          spellCheck={false}
+          aria-invalid={problem !== null}
+          title="{name} {method} {layer} {class}"
+          value={s.template}
+          onChange={(event) => s.setTemplate(event.target.value)}
+        />
+      </label>
+      {problem && <p className="inline-error">{problem}</p>}
+      <label className="check">
+        <input type="checkbox" data-testid="batch-raw" checked={s.rawMaps} onChange={(event) => s.setRawMaps(event.target.checked)} />
+        Also write raw maps (.npy, float32) into raw/
+      </label>
+      <div className="button-row">
+        <button data-testid="batch-folder" disabled={blocked || s.folderCount === 0} onClick={() => void s.exportBatch('folder')}>
+          Export overlays for the folder ({s.folderCount})
+        </button>
+      </div>
+      <div className="button-row">
+        <button
+          data-testid="batch-selection"
+          disabled={blocked || s.selectionCount === 0}
+          title={s.selectionCount ? '' : 'Ctrl/⌘-click or shift-click photos in the library to select them'}
+          onClick={() => void s.exportBatch('selection')}
+        >
+          …for the selection ({s.selectionCount})
+        </button>
+      </div>
+      {s.job && <JobProgress job={s.job} />}
+      <p className="hint">Photos already exported with the same names are skipped (resume).</p>
+      {s.lastBatch && !s.running && <BatchSummary batch={s.lastBatch} />}
+    </div>
+  );
+}
+
 export function ExportPanel() {
   const s = useStudio(
     useShallow((state) => ({
       host: state.appInfo?.host,
       outDir: state.outDir,
-      placeholder: defaultOutDir(state.folder?.root),
+      placeholder: defaultOutDir(state.folders[0]?.root),
       kind: state.dreamExportKind,
       lastExport: state.lastExport,
       exporting: state.exporting,
@@ -87,6 +190,7 @@ export function ExportPanel() {
           </ul>
         </div>
       )}
+      <BatchExport />
     </Section>
   );
 }

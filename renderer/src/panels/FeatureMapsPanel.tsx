@@ -97,6 +97,8 @@ export function FeatureMapsPanel() {
       setFeatureSort: state.setFeatureSort,
       loadFeatureMaps: state.loadFeatureMaps,
       selectChannel: state.selectChannel,
+      visualise: state.visualiseChannel,
+      visualising: state.dreamStatus === 'running',
     })),
   );
   const result = s.featureMaps;
@@ -127,6 +129,18 @@ export function FeatureMapsPanel() {
               Channel <strong>{s.selected}</strong> on the photo · mean {(result.means[s.selected] ?? 0).toPrecision(3)}
               <button className="small" data-testid="feature-clear" onClick={() => s.selectChannel(null)}>
                 Hide
+              </button>
+            </div>
+          ) : null}
+          {s.selected !== null ? (
+            <div className="button-row">
+              <button
+                data-testid="feature-visualise"
+                disabled={s.visualising}
+                title="Synthesise an image that excites this channel most (feature visualisation); frames appear in the timeline"
+                onClick={() => void s.visualise(result.layer, s.selected!)}
+              >
+                What does this channel respond to?
               </button>
             </div>
           ) : (

@@ -2,7 +2,7 @@ import { useMemo, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api';
 import { useStudio } from '../store';
-import { visiblePhotos, type SortBy, type SortDir } from '../store/library';
+import { allPhotos, visiblePhotos, type SortBy, type SortDir } from '../store/library';
 import { ThumbGrid } from './ThumbGrid';
 
 const PHOTO_EXTENSION = /\.(jpe?g|png|webp|gif|avif|tiff?|bmp|heic)$/i;
@@ -16,7 +16,10 @@ export function LibraryPanel() {
   const s = useStudio(
     useShallow((state) => ({
       host: state.appInfo?.host,
-      folder: state.folder,
+      folders: state.folders,
+      ticked: state.multiSelection.length,
+      closeFolder: state.closeFolder,
+      clearTicks: state.clearMultiSelection,
       folderInput: state.folderInput,
       opening: state.openingFolder,
       folderError: state.folderError,
@@ -33,10 +36,12 @@ export function LibraryPanel() {
     })),
   );
   const [dropping, setDropping] = useState(false);
-  const photos = useMemo(
-    () => (s.folder ? visiblePhotos(s.folder.photos, s.filter, s.sortBy, s.sortDir) : []),
-    [s.folder, s.filter, s.sortBy, s.sortDir],
-  );
+  const all = useMemo(() => allPhotos(s.folders), [s.folders]);
+  const photos = useMemo(() => visiblePhotos(all, s.filter, s.sortBy, s.sortDir), [all, s.filter, s.sortBy, s.sortDir]);
+  const skipped = useMemo(() => s.folders.flatMap((folder) => folder.skipped), [s.folders]);
+  const hasFolder = s.folders.length > 0;
+  const openRoots = new Set(s.folders.map((folder) => folder.root));
+  const closedRecent = s.recent.filter((folder) => !openRoots.has(folder));
 
   function onDrop(event: DragEvent) {
     event.preventDefault();
@@ -99,29 +104,49 @@ export function LibraryPanel() {
           {s.folderError}
         </p>
       )}
-      {!s.folder && s.recent.length > 0 && (
+      {hasFolder && (
+        <ul className="roots" data-testid="roots">
+          {s.folders.map((folder) => (
+            <li key={folder.root} className="root" data-testid="root" data-root={folder.root} title={folder.root}>
+              <span className="folder-name">{folder.root.split(/[\\/]/).filter(Boolean).pop() ?? folder.root}</span>
+              <span className="muted">{folder.photos.length}</span>
+              <button className="small icon-button" data-testid="root-remove" aria-label={`Close ${folder.root}`} title="Close this folder" onClick={() => s.closeFolder(folder.root)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {closedRecent.length > 0 && (
         <div className="recent" data-testid="recent-folders">
-          <span className="muted">Recent</span>
-          {s.recent.map((folder) => (
+          <span className="muted">{hasFolder ? 'Add recent' : 'Recent'}</span>
+          {closedRecent.map((folder) => (
             <button key={folder} className="link" title={folder} onClick={() => void s.openFolder(folder)}>
               {folder}
             </button>
           ))}
         </div>
       )}
-      {s.folder && (
+      {hasFolder && (
         <>
-          <div className="folder-summary" title={s.folder.root}>
-            <span className="folder-name">{s.folder.root.split(/[\\/]/).filter(Boolean).pop() ?? s.folder.root}</span>
+          <div className="folder-summary">
             <span className="muted" data-testid="photo-count">
-              {photos.length === s.folder.photos.length ? `${photos.length} photos` : `${photos.length} of ${s.folder.photos.length}`}
+              {photos.length === all.length ? `${photos.length} photos` : `${photos.length} of ${all.length}`}
             </span>
+            {s.ticked > 0 && (
+              <span className="ticked-count" data-testid="selection-count">
+                {s.ticked} selected
+                <button className="small link" data-testid="selection-clear" onClick={s.clearTicks}>
+                  clear
+                </button>
+              </span>
+            )}
           </div>
-          {s.folder.skipped.length > 0 && (
+          {skipped.length > 0 && (
             <details className="skipped" data-testid="skipped-files">
-              <summary>{s.folder.skipped.length} skipped</summary>
+              <summary>{skipped.length} skipped</summary>
               <ul>
-                {s.folder.skipped.map((entry) => (
+                {skipped.map((entry) => (
                   <li key={entry.path} title={entry.path}>
                     <code>{entry.path.split(/[\\/]/).pop()}</code> — {entry.reason}
                   </li>
@@ -153,12 +178,12 @@ export function LibraryPanel() {
               <option value="date-asc">Oldest first</option>
             </select>
           </div>
-          <ThumbGrid photos={photos} />
+          <ThumbGrid photos={photos} folders={s.folders} />
         </>
       )}
-      {!s.folder && (
+      {!hasFolder && (
         <div className="drop-hint muted">
-          {s.host === 'electron' ? 'Open or drop a folder of photos.' : 'Type the path of a folder of photos and press Open.'}
+          {s.host === 'electron' ? 'Open or drop a folder of photos.' : 'Type the path of a folder of photos and press Open.'} Several folders can be open at once.
         </div>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClassScore } from '../../../preload/contract';
 import { Section } from '../chrome/Section';
+import { JobProgress } from '../chrome/StatusBar';
 import { formatPercent, shortLabel } from '../lib/methods';
 import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
@@ -142,6 +143,134 @@ function ClassPicker() {
   );
 }
 
+function OpenModel() {
+  const s = useStudio(
+    useShallow((state) => ({
+      host: state.appInfo?.host,
+      input: state.modelPathInput,
+      opening: state.openingModel,
+      error: state.modelOpenError,
+      recent: state.recentModels,
+      setInput: state.setModelPathInput,
+      open: state.openModel,
+      pick: state.pickModelFolder,
+      forget: state.forgetRecentModel,
+    })),
+  );
+  return (
+    <div className="open-model" data-testid="open-model">
+      {s.host === 'electron' ? (
+        <div className="button-row">
+          <button data-testid="model-pick" disabled={s.opening} onClick={() => void s.pick()}>
+            {s.opening ? 'Opening…' : 'Open model…'}
+          </button>
+          <span className="hint">a tfjs folder: model.json + weights</span>
+        </div>
+      ) : (
+        <form
+          className="folder-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void s.open(s.input);
+          }}
+        >
+          <input
+            type="text"
+            data-testid="model-path"
+            aria-label="Model folder path"
+            placeholder="/path/to/tfjs-model-folder"
+            spellCheck={false}
+            value={s.input}
+            onChange={(event) => s.setInput(event.target.value)}
+          />
+          <button type="submit" data-testid="model-open" disabled={s.opening}>
+            {s.opening ? 'Opening…' : 'Open model'}
+          </button>
+        </form>
+      )}
+      {s.error && (
+        <p className="inline-error" data-testid="model-open-error">
+          {s.error}
+        </p>
+      )}
+      {s.recent.length > 0 && (
+        <div className="recent" data-testid="recent-models">
+          <span className="muted">Recent models</span>
+          {s.recent.map((folder) => (
+            <span key={folder} className="recent-model">
+              <button className="link" title={`Open ${folder}`} onClick={() => void s.open(folder)}>
+                {folder}
+              </button>
+              <button className="small icon-button" aria-label={`Forget ${folder}`} title="Forget" onClick={() => s.forget(folder)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Catalogue() {
+  const s = useStudio(
+    useShallow((state) => ({
+      catalogue: state.catalogue,
+      error: state.catalogueError,
+      downloadingId: state.downloadingId,
+      downloadError: state.downloadError,
+      job: state.downloadJob ? state.jobs[state.downloadJob] : undefined,
+      load: state.loadCatalogue,
+      download: state.downloadModel,
+      open: state.openModel,
+      models: state.models,
+    })),
+  );
+  return (
+    <details
+      className="catalogue-box"
+      data-testid="catalogue"
+      onToggle={(event) => {
+        if ((event.target as HTMLDetailsElement).open && !s.catalogue) void s.load();
+      }}
+    >
+      <summary>Catalogue (ImageNet models)</summary>
+      {s.error && (
+        <p className="inline-error" data-testid="catalogue-error">
+          {s.error}
+        </p>
+      )}
+      {!s.catalogue && !s.error && <p className="hint">Loading…</p>}
+      {s.catalogue && (
+        <ul className="catalogue">
+          {s.catalogue.map((entry) => (
+            <li key={entry.id} data-testid={`catalogue-${entry.id}`} data-cached={entry.cached}>
+              <span title={entry.url}>
+                {entry.name} <span className="muted">· {entry.inputSize[0]}×{entry.inputSize[1]}</span>
+              </span>
+              {entry.cached && entry.folder ? (
+                <button className="small" data-testid="catalogue-open" onClick={() => void s.open(entry.folder!)}>
+                  Open
+                </button>
+              ) : (
+                <button className="small" data-testid="catalogue-download" disabled={s.downloadingId !== null} onClick={() => void s.download(entry.id)}>
+                  {s.downloadingId === entry.id ? 'Downloading…' : 'Download'}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {s.job && <JobProgress job={s.job} />}
+      {s.downloadError && (
+        <p className="inline-error" data-testid="download-error">
+          Download failed: {s.downloadError}
+        </p>
+      )}
+    </details>
+  );
+}
+
 export function ModelPanel() {
   const { models, modelId, selectModel, modelsError } = useStudio(
     useShallow((state) => ({ models: state.models, modelId: state.modelId, selectModel: state.selectModel, modelsError: state.modelsError })),
@@ -160,6 +289,8 @@ export function ModelPanel() {
         </select>
       </label>
       {modelsError && <p className="inline-error">{modelsError}</p>}
+      <OpenModel />
+      <Catalogue />
       <ClassList />
       <ClassPicker />
     </Section>

@@ -1,28 +1,46 @@
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { PhotoEntry } from '../../../preload/contract';
+import type { FolderListing, PhotoEntry } from '../../../preload/contract';
 import { api } from '../lib/api';
 import { useElementSize } from '../lib/hooks';
 import { withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
+import { rootOf, type SelectModifier } from '../store/library';
 
 const CELL_WIDTH = 96;
 const CELL_HEIGHT = 112;
 const THUMB_SIZE = 160;
 
-const Thumb = memo(function Thumb({ photo, selected, error }: { photo: PhotoEntry; selected: boolean; error: string | undefined }) {
-  const select = useStudio((state) => state.selectPhoto);
+interface ThumbProps {
+  photo: PhotoEntry;
+  selected: boolean;
+  ticked: boolean;
+  error: string | undefined;
+  /** The opened folder's name, shown when several folders are open. */
+  rootName: string | null;
+  onPick: (path: string, modifier: SelectModifier) => void;
+}
+
+const Thumb = memo(function Thumb({ photo, selected, ticked, error, rootName, onPick }: ThumbProps) {
   const markError = useStudio((state) => state.markThumbError);
+  const shownPath = rootName ? `${rootName}/${photo.relPath}` : photo.relPath;
   return (
     <div
       role="option"
       id={`thumb-${photo.path}`}
       aria-selected={selected}
-      className={`thumb${selected ? ' selected' : ''}${error ? ' broken' : ''}`}
+      aria-checked={ticked}
+      className={`thumb${selected ? ' selected' : ''}${ticked ? ' ticked' : ''}${error ? ' broken' : ''}`}
       data-testid={`thumb-${photo.name}`}
-      title={error ? `${photo.relPath}\n${error}` : photo.relPath}
-      onClick={() => select(photo.path)}
+      data-path={photo.path}
+      title={error ? `${shownPath}\n${error}` : shownPath}
+      onClick={(event) => onPick(photo.path, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'none')}
     >
+      {ticked && (
+        <span className="thumb-tick" aria-hidden>
+          ✓
+        </span>
+      )}
       <div className="thumb-frame">
         {error ? (
           <div className="thumb-error" data-testid={`thumb-error-${photo.name}`}>
@@ -42,12 +60,15 @@ const Thumb = memo(function Thumb({ photo, selected, error }: { photo: PhotoEntr
           />
         )}
       </div>
-      <span className="thumb-name">{photo.relPath}</span>
+      <span className="thumb-name">
+        {rootName && <span className="thumb-root">{rootName}/</span>}
+        {photo.relPath}
+      </span>
     </div>
   );
 });
 
-export function ThumbGrid({ photos }: { photos: PhotoEntry[] }) {
+export function ThumbGrid({ photos, folders }: { photos: PhotoEntry[]; folders: FolderListing[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(scrollRef);
   const columns = Math.max(1, Math.floor(width / CELL_WIDTH));
@@ -55,6 +76,20 @@ export function ThumbGrid({ photos }: { photos: PhotoEntry[] }) {
   const selectedPath = useStudio((state) => state.selectedPath);
   const thumbErrors = useStudio((state) => state.thumbErrors);
   const select = useStudio((state) => state.selectPhoto);
+  const clickPhoto = useStudio((state) => state.clickPhoto);
+  const ticked = useStudio((state) => state.multiSelection);
+  const tickedSet = useMemo(() => new Set(ticked), [ticked]);
+  const order = useMemo(() => photos.map((photo) => photo.path), [photos]);
+  const onPick = useCallback((path: string, modifier: SelectModifier) => clickPhoto(path, modifier, order), [clickPhoto, order]);
+  const rootNames = useMemo(() => {
+    if (folders.length < 2) return null;
+    return folders.map((folder) => ({ folder, name: folder.root.split(/[\\/]/).filter(Boolean).pop() ?? folder.root }));
+  }, [folders]);
+  const rootNameOf = (path: string) => {
+    if (!rootNames) return null;
+    const root = rootOf(folders, path);
+    return rootNames.find((entry) => entry.folder.root === root)?.name ?? null;
+  };
   const selectedIndex = photos.findIndex((photo) => photo.path === selectedPath);
 
   const virtualizer = useVirtualizer({
@@ -107,7 +142,15 @@ export function ThumbGrid({ photos }: { photos: PhotoEntry[] }) {
             style={{ transform: `translateY(${row.start}px)`, height: CELL_HEIGHT, gridTemplateColumns: `repeat(${columns}, 1fr)` }}
           >
             {photos.slice(row.index * columns, row.index * columns + columns).map((photo) => (
-              <Thumb key={photo.path} photo={photo} selected={photo.path === selectedPath} error={thumbErrors[photo.path]} />
+              <Thumb
+                key={photo.path}
+                photo={photo}
+                selected={photo.path === selectedPath}
+                ticked={tickedSet.has(photo.path)}
+                error={thumbErrors[photo.path]}
+                rootName={rootNameOf(photo.path)}
+                onPick={onPick}
+              />
             ))}
           </div>
         ))}

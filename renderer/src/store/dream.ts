@@ -15,6 +15,9 @@ export interface DreamParams {
   stepSize: number;
   maxSize: number;
   seed: number;
+  /** Channel objective: maximise one channel of this layer instead of whole layers ('' = off). */
+  channelLayer: string;
+  channelIndex: number | null;
 }
 
 export interface DreamFrame {
@@ -33,6 +36,10 @@ export type DreamStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 export interface DreamSlice {
   dreamParams: DreamParams;
   dreamJob: string | null;
+  /** What the running/shown frames are: 'Deep Dream' or "channel N of layer X". */
+  dreamLabel: string | null;
+  /** A photo path whose features the dream steers towards (spec.guide). */
+  dreamGuide: string | null;
   dreamStatus: DreamStatus;
   dreamResult: DreamResult | null;
   dreamError: string | null;
@@ -53,6 +60,11 @@ export interface DreamSlice {
   setDreamParam<K extends keyof DreamParams>(key: K, value: DreamParams[K]): void;
   resetDreamLayers(): void;
   runDream(): Promise<void>;
+  /** Re-runs the last dream with exactly the parameters it used. */
+  dreamAgainLikeThis(): Promise<void>;
+  /** Feature visualisation of one channel: frames go to the same timeline as a dream. */
+  visualiseChannel(layer: string, channel: number): Promise<void>;
+  setDreamGuide(path: string | null): void;
   resetDream(): void;
   acceptFrame(event: Extract<HostEvent, { type: 'dream-frame' }>): void;
   setFrameIndex(index: number): void;
@@ -75,6 +87,8 @@ export const DEFAULT_DREAM_PARAMS: DreamParams = {
   stepSize: 0.01,
   maxSize: 512,
   seed: 1,
+  channelLayer: '',
+  channelIndex: null,
 };
 
 export function parseDreamLayers(text: string): { layers: NonNullable<DreamSpec['layers']>; error: string | null } {
@@ -105,70 +119,37 @@ function releaseFrames(frames: DreamFrame[]): void {
 /** Frames decode asynchronously; this keeps them in arrival order. */
 let decodeQueue: Promise<void> = Promise.resolve();
 
-export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => ({
-  dreamParams: { ...DEFAULT_DREAM_PARAMS },
-  dreamJob: null,
-  dreamStatus: 'idle',
-  dreamResult: null,
-  dreamError: null,
-  dreamNotes: [],
-  exportableDreamJob: null,
-  frames: [],
-  framesTruncated: false,
-  frameIndex: 0,
-  followLive: true,
-  playing: false,
-  fps: 8,
-  compare: false,
-  divider: 0.5,
+/** The timeline's caption for a feature visualisation. */
+export function visualiseLabel(layer: string, channel: number): string {
+  return `channel ${channel} of layer ${layer}`;
+}
 
-  setDreamParam(key, value) {
-    set((state) => ({ dreamParams: { ...state.dreamParams, [key]: value } }));
-  },
+/** Why the channel objective fields cannot be used, or null (both empty = off). */
+export function dreamChannelError(params: Pick<DreamParams, 'channelLayer' | 'channelIndex'>): string | null {
+  const layer = params.channelLayer.trim();
+  if (!layer && params.channelIndex === null) return null;
+  if (!layer) return 'Channel objective: name the layer too (or clear the channel).';
+  if (params.channelIndex === null || !Number.isInteger(params.channelIndex) || params.channelIndex < 0) return `Channel objective: give a channel number of ${layer} (0 or more).`;
+  return null;
+}
 
-  resetDreamLayers() {
-    const model = currentModel(get());
-    const layersText = model ? model.defaultDreamLayers.map((name) => `${name}:1`).join(', ') : '';
-    set((state) => ({ dreamParams: { ...state.dreamParams, layersText } }));
-  },
-
-  async runDream() {
-    const path = get().selectedPath;
-    const model = get().modelId;
-    if (!path || !model) {
-      get().toast('info', 'Choose a photo first.');
-      return;
-    }
-    const params = get().dreamParams;
-    const { layers, error } = parseDreamLayers(params.layersText);
-    if (error) {
-      set({ dreamError: `Layers: ${error}` });
-      return;
-    }
+export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
+  /**
+   * Runs a job whose 'dream-frame' events fill the timeline (a dream or a feature visualisation):
+   * one store path, so scrubbing, playback and export work the same for both.
+   */
+  async function runFrameJob(kindLabel: string, jobLabel: string, call: (jobId: string) => Promise<DreamResult>): Promise<void> {
     get().resetDream();
     const jobId = newJobId();
-    set({ dreamJob: jobId, dreamStatus: 'running', dreamError: null, followLive: true, compare: false });
-    const spec: DreamSpec = {
-      path,
-      model,
-      layers,
-      objective: params.objective,
-      octaves: params.octaves,
-      octaveScale: params.octaveScale,
-      steps: params.steps,
-      stepSize: params.stepSize,
-      tile: 512,
-      maxSize: params.maxSize,
-      seed: params.seed,
-    };
+    set({ dreamJob: jobId, dreamLabel: kindLabel, dreamStatus: 'running', dreamError: null, followLive: true, compare: false });
     let failure: unknown = null;
     const result = await withJob(
       get,
       'dream',
-      'Deep Dream',
+      jobLabel,
       async () => {
         try {
-          return await api().call('dream:run', { jobId, spec });
+          return await call(jobId);
         } catch (caught) {
           failure = caught;
           throw caught;
@@ -178,89 +159,183 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => ({
     );
     if (get().dreamJob !== jobId) return;
     await decodeQueue;
-    // DreamResult has no notes in the contract yet; the host sends them anyway.
-    const notes = (result as { notes?: unknown } | undefined)?.notes;
-    if (result) set({ dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: Array.isArray(notes) ? notes.map(String) : [] });
+    if (result) set({ dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: result.notes ?? [] });
     else if (errorCode(failure) === 'cancelled') set({ dreamStatus: 'cancelled' });
     else set({ dreamStatus: 'failed', dreamError: errorMessage(failure) });
-  },
+  }
 
-  resetDream() {
-    const { dreamJob, dreamStatus, frames } = get();
-    if (dreamJob && dreamStatus === 'running') void api().call('job:cancel', { jobId: dreamJob }).catch(() => undefined);
-    set({
-      dreamJob: null,
-      dreamStatus: 'idle',
-      dreamResult: null,
-      dreamError: null,
-      dreamNotes: [],
-      exportableDreamJob: null,
-      frames: [],
-      framesTruncated: false,
-      frameIndex: 0,
-      playing: false,
-      compare: false,
-    });
-    releaseFrames(frames);
-  },
+  return {
+    dreamParams: { ...DEFAULT_DREAM_PARAMS },
+    dreamJob: null,
+    dreamLabel: null,
+    dreamGuide: null,
+    dreamStatus: 'idle',
+    dreamResult: null,
+    dreamError: null,
+    dreamNotes: [],
+    exportableDreamJob: null,
+    frames: [],
+    framesTruncated: false,
+    frameIndex: 0,
+    followLive: true,
+    playing: false,
+    fps: 8,
+    compare: false,
+    divider: 0.5,
 
-  acceptFrame(event) {
-    if (event.jobId !== get().dreamJob) return;
-    decodeQueue = decodeQueue.then(async () => {
-      let image: ImageBitmap | HTMLImageElement;
-      try {
-        const element = await loadImage(event.image);
-        image = typeof createImageBitmap === 'function' ? await createImageBitmap(element) : element;
-      } catch {
-        return; // a frame that does not decode is skipped; the next one follows
-      }
-      if (event.jobId !== get().dreamJob) {
-        releaseFrames([{ image } as DreamFrame]);
+    setDreamParam(key, value) {
+      set((state) => ({ dreamParams: { ...state.dreamParams, [key]: value } }));
+    },
+
+    resetDreamLayers() {
+      const model = currentModel(get());
+      const layersText = model ? model.defaultDreamLayers.map((name) => `${name}:1`).join(', ') : '';
+      set((state) => ({ dreamParams: { ...state.dreamParams, layersText } }));
+    },
+
+    async runDream() {
+      const path = get().selectedPath;
+      const model = get().modelId;
+      if (!path || !model) {
+        get().toast('info', 'Choose a photo first.');
         return;
       }
-      const frame: DreamFrame = {
-        index: event.index,
-        octave: event.octave,
-        step: event.step,
-        objective: event.objective,
-        width: event.width,
-        height: event.height,
-        image,
-      };
-      const state = get();
-      let frames: DreamFrame[];
-      let truncated = state.framesTruncated;
-      if (state.frames.length >= MAX_FRAMES) {
-        releaseFrames([state.frames.at(-1)!]);
-        frames = [...state.frames.slice(0, -1), frame];
-        truncated = true;
-      } else {
-        frames = [...state.frames, frame];
+      const params = get().dreamParams;
+      const { layers, error } = parseDreamLayers(params.layersText);
+      if (error) {
+        set({ dreamError: `Layers: ${error}` });
+        return;
       }
-      const follow = state.followLive && !state.playing;
-      set({ frames, framesTruncated: truncated, frameIndex: follow ? frames.length - 1 : state.frameIndex });
-    });
-  },
+      const channelError = dreamChannelError(params);
+      if (channelError) {
+        set({ dreamError: channelError });
+        return;
+      }
+      const guide = get().dreamGuide;
+      const spec: DreamSpec = {
+        path,
+        model,
+        layers,
+        objective: params.objective,
+        ...(params.channelLayer.trim() && params.channelIndex !== null ? { channel: { layer: params.channelLayer.trim(), index: params.channelIndex } } : {}),
+        octaves: params.octaves,
+        octaveScale: params.octaveScale,
+        steps: params.steps,
+        stepSize: params.stepSize,
+        tile: 512,
+        maxSize: params.maxSize,
+        seed: params.seed,
+        ...(guide ? { guide } : {}),
+      };
+      await runFrameJob('Deep Dream', 'Deep Dream', (jobId) => api().call('dream:run', { jobId, spec }));
+    },
 
-  setFrameIndex(index) {
-    const count = get().frames.length;
-    if (!count) return;
-    const clamped = Math.max(0, Math.min(count - 1, Math.round(index)));
-    set({ frameIndex: clamped, followLive: clamped === count - 1 });
-  },
-  stepFrame(delta) {
-    get().setFrameIndex(get().frameIndex + delta);
-  },
-  setPlaying(playing) {
-    set({ playing: playing && get().frames.length > 1 });
-  },
-  setFps(fps) {
-    set({ fps: Math.max(1, Math.min(60, Math.round(fps) || 1)) });
-  },
-  setCompare(compare) {
-    set({ compare });
-  },
-  setDivider(divider) {
-    set({ divider: Math.max(0, Math.min(1, divider)) });
-  },
-});
+    async dreamAgainLikeThis() {
+      const spec = get().dreamResult?.spec;
+      if (!spec) {
+        get().toast('info', 'Run a dream to the end first.');
+        return;
+      }
+      if (get().dreamLabel !== 'Deep Dream') {
+        get().toast('info', 'The last run was a feature visualisation; use its button again.');
+        return;
+      }
+      await runFrameJob('Deep Dream', 'Deep Dream (again)', (jobId) => api().call('dream:run', { jobId, spec }));
+    },
+
+    async visualiseChannel(layer, channel) {
+      const model = get().modelId;
+      if (!model) {
+        get().toast('info', 'Choose a model first.');
+        return;
+      }
+      const label = visualiseLabel(layer, channel);
+      await runFrameJob(label, `Visualising ${label}`, (jobId) => api().call('dream:visualise', { jobId, model, layer, channel }));
+    },
+
+    setDreamGuide(dreamGuide) {
+      set({ dreamGuide });
+    },
+
+    resetDream() {
+      const { dreamJob, dreamStatus, frames } = get();
+      if (dreamJob && dreamStatus === 'running') void api().call('job:cancel', { jobId: dreamJob }).catch(() => undefined);
+      set({
+        dreamJob: null,
+        dreamLabel: null,
+        dreamStatus: 'idle',
+        dreamResult: null,
+        dreamError: null,
+        dreamNotes: [],
+        exportableDreamJob: null,
+        frames: [],
+        framesTruncated: false,
+        frameIndex: 0,
+        playing: false,
+        compare: false,
+      });
+      releaseFrames(frames);
+    },
+
+    acceptFrame(event) {
+      if (event.jobId !== get().dreamJob) return;
+      decodeQueue = decodeQueue.then(async () => {
+        let image: ImageBitmap | HTMLImageElement;
+        try {
+          const element = await loadImage(event.image);
+          image = typeof createImageBitmap === 'function' ? await createImageBitmap(element) : element;
+        } catch {
+          return; // a frame that does not decode is skipped; the next one follows
+        }
+        if (event.jobId !== get().dreamJob) {
+          releaseFrames([{ image } as DreamFrame]);
+          return;
+        }
+        const frame: DreamFrame = {
+          index: event.index,
+          octave: event.octave,
+          step: event.step,
+          objective: event.objective,
+          width: event.width,
+          height: event.height,
+          image,
+        };
+        const state = get();
+        let frames: DreamFrame[];
+        let truncated = state.framesTruncated;
+        if (state.frames.length >= MAX_FRAMES) {
+          releaseFrames([state.frames.at(-1)!]);
+          frames = [...state.frames.slice(0, -1), frame];
+          truncated = true;
+        } else {
+          frames = [...state.frames, frame];
+        }
+        const follow = state.followLive && !state.playing;
+        set({ frames, framesTruncated: truncated, frameIndex: follow ? frames.length - 1 : state.frameIndex });
+      });
+    },
+
+    setFrameIndex(index) {
+      const count = get().frames.length;
+      if (!count) return;
+      const clamped = Math.max(0, Math.min(count - 1, Math.round(index)));
+      set({ frameIndex: clamped, followLive: clamped === count - 1 });
+    },
+    stepFrame(delta) {
+      get().setFrameIndex(get().frameIndex + delta);
+    },
+    setPlaying(playing) {
+      set({ playing: playing && get().frames.length > 1 });
+    },
+    setFps(fps) {
+      set({ fps: Math.max(1, Math.min(60, Math.round(fps) || 1)) });
+    },
+    setCompare(compare) {
+      set({ compare });
+    },
+    setDivider(divider) {
+      set({ divider: Math.max(0, Math.min(1, divider)) });
+    },
+  };
+};
+

@@ -1,4 +1,4 @@
-import type { Colormap, ExplainSpec, FeatureMapsResult, HeatmapResult, Method } from '../../../preload/contract';
+import type { Colormap, ExplainSpec, FaithfulnessResult, FeatureMapsResult, HeatmapResult, Method } from '../../../preload/contract';
 import { api, newJobId } from '../lib/api';
 import { METHOD_LABELS } from '../lib/methods';
 import { withJob } from './jobs';
@@ -19,6 +19,18 @@ export interface ExplainSlice {
   /** What the shown heatmap was computed for, to tell when the settings moved on. */
   heatmapKey: string | null;
   heatmapJob: string | null;
+  /** The spec the shown heatmap was computed from (what faithfulness measures). */
+  heatmapSpec: ExplainSpec | null;
+  faithfulness: FaithfulnessResult | null;
+  /** heatmapKey of the map the faithfulness numbers belong to. */
+  faithfulnessKey: string | null;
+  faithfulnessJob: string | null;
+  /** A heatmap kept for comparison (B); the current one is A. */
+  pinnedB: HeatmapResult | null;
+  /** Show A left / B right of a draggable divider. */
+  compareHeatmaps: boolean;
+  /** 0..1 of the photo width. */
+  heatDivider: number;
   featureLayer: string | null;
   featureMaps: FeatureMapsResult | null;
   featureJob: string | null;
@@ -31,6 +43,11 @@ export interface ExplainSlice {
   setAlpha(alpha: number): void;
   setThreshold(threshold: number): void;
   showHeatmap(): Promise<void>;
+  measureFaithfulness(): Promise<void>;
+  pinAsB(): void;
+  unpinB(): void;
+  setCompareHeatmaps(compare: boolean): void;
+  setHeatDivider(divider: number): void;
   setFeatureLayer(layer: string): void;
   setFeatureSort(sort: FeatureSort): void;
   loadFeatureMaps(): Promise<void>;
@@ -69,6 +86,13 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
   heatmap: null,
   heatmapKey: null,
   heatmapJob: null,
+  heatmapSpec: null,
+  faithfulness: null,
+  faithfulnessKey: null,
+  faithfulnessJob: null,
+  pinnedB: null,
+  compareHeatmaps: false,
+  heatDivider: 0.5,
   featureLayer: null,
   featureMaps: null,
   featureJob: null,
@@ -99,13 +123,48 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
       async () => {
         const result = await api().call('explain:heatmap', { jobId, spec });
         if (get().selectedPath === spec.path && get().modelId === spec.model) {
-          set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), layerVisible: { ...get().layerVisible, heatmap: true } });
+          set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), heatmapSpec: spec, layerVisible: { ...get().layerVisible, heatmap: true } });
         }
       },
       { jobId, quietCancel: () => get().heatmapJob !== jobId },
     );
     if (get().heatmapJob === jobId) set({ heatmapJob: null });
   },
+
+  async measureFaithfulness() {
+    const spec = get().heatmapSpec;
+    if (!spec || !get().heatmap) {
+      get().toast('info', 'Show a heatmap first.');
+      return;
+    }
+    const previous = get().faithfulnessJob;
+    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
+    const key = heatmapKeyOf(spec);
+    const jobId = newJobId();
+    set({ faithfulnessJob: jobId });
+    await withJob(
+      get,
+      'faithfulness',
+      `Faithfulness of ${METHOD_LABELS[spec.method]}`,
+      async () => {
+        const result = await api().call('explain:faithfulness', { jobId, spec });
+        if (get().heatmapKey === key) set({ faithfulness: result, faithfulnessKey: key });
+      },
+      { jobId, quietCancel: () => get().faithfulnessJob !== jobId },
+    );
+    if (get().faithfulnessJob === jobId) set({ faithfulnessJob: null });
+  },
+
+  pinAsB() {
+    const heatmap = get().heatmap;
+    if (!heatmap) return;
+    set({ pinnedB: heatmap, compareHeatmaps: true });
+  },
+  unpinB() {
+    set({ pinnedB: null, compareHeatmaps: false });
+  },
+  setCompareHeatmaps: (compareHeatmaps) => set({ compareHeatmaps }),
+  setHeatDivider: (divider) => set({ heatDivider: Math.max(0, Math.min(1, divider)) }),
 
   setFeatureLayer: (featureLayer) => set({ featureLayer }),
   setFeatureSort: (featureSort) => set({ featureSort }),

@@ -1,8 +1,9 @@
-import type { ExportResult } from '../../../preload/contract';
-import { api, errorCode, errorMessage } from '../lib/api';
+import type { BatchResult, ExplainSpec, ExportResult } from '../../../preload/contract';
+import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { explainSpecOf } from './explain';
 import { withJob } from './jobs';
-import type { SliceCreator } from './types';
+import { allPhotos } from './library';
+import type { SliceCreator, StudioState } from './types';
 
 export type DreamExportKind = 'frame' | 'frames' | 'webp' | 'gif';
 
@@ -11,17 +12,58 @@ export interface ExportRecord {
   result: ExportResult;
 }
 
+export type BatchScope = 'folder' | 'selection';
+
+export const DEFAULT_BATCH_TEMPLATE = '{name}-{method}';
+
+export interface BatchRecord {
+  scope: BatchScope;
+  outDir: string;
+  photos: number;
+  result: BatchResult;
+}
+
 export interface ExportSlice {
   /** Empty = the default next to the opened folder. */
   outDir: string;
   dreamExportKind: DreamExportKind;
   lastExport: ExportRecord | null;
   exporting: boolean;
+  batchRawMaps: boolean;
+  batchTemplate: string;
+  batchJob: string | null;
+  lastBatch: BatchRecord | null;
+  setBatchRawMaps(rawMaps: boolean): void;
+  setBatchTemplate(template: string): void;
+  exportBatch(scope: BatchScope): Promise<void>;
   setOutDir(outDir: string): void;
   setDreamExportKind(kind: DreamExportKind): void;
   pickOutDir(): Promise<void>;
   exportOverlay(): Promise<void>;
   exportDream(): Promise<void>;
+}
+
+/** The explain settings a batch applies to every photo (no photo of its own). */
+export function batchSpecOf(state: StudioState): Omit<ExplainSpec, 'path'> | null {
+  if (!state.modelId) return null;
+  return {
+    model: state.modelId,
+    layer: state.layer ?? undefined,
+    classIndex: state.classIndex ?? undefined,
+    method: state.method,
+    colormap: state.colormap,
+    alpha: state.alpha,
+    threshold: state.threshold,
+  };
+}
+
+/** Why a name template cannot be used, or null. */
+export function templateError(template: string): string | null {
+  if (!template.trim()) return 'type a name template, e.g. {name}-{method}';
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!).filter((key) => !/^(name|method|layer|class|index)(:\d+)?$/.test(key));
+  if (unknown.length) return `unknown placeholder {${unknown[0]}} (use {name} {method} {layer} {class})`;
+  if (!template.includes('{name}')) return 'include {name}, or every photo writes the same file';
+  return null;
 }
 
 /** Where exports go when the user has not chosen: a subfolder of the opened folder. */
@@ -64,7 +106,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
   }
 
   function outDirOrComplain(): string | null {
-    const outDir = get().outDir.trim() || defaultOutDir(get().folder?.root);
+    const outDir = get().outDir.trim() || defaultOutDir(get().folders[0]?.root);
     if (!outDir) get().toast('info', 'Type an output folder first.');
     return outDir || null;
   }
@@ -74,6 +116,52 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
     dreamExportKind: 'webp',
     lastExport: null,
     exporting: false,
+    batchRawMaps: false,
+    batchTemplate: DEFAULT_BATCH_TEMPLATE,
+    batchJob: null,
+    lastBatch: null,
+
+    setBatchRawMaps: (batchRawMaps) => set({ batchRawMaps }),
+    setBatchTemplate: (batchTemplate) => set({ batchTemplate }),
+
+    async exportBatch(scope) {
+      const state = get();
+      const paths = scope === 'folder' ? allPhotos(state.folders).map((photo) => photo.path) : state.multiSelection;
+      if (!paths.length) {
+        get().toast('info', scope === 'folder' ? 'Open a folder first.' : 'Ctrl/⌘-click or shift-click photos to select them first.');
+        return;
+      }
+      const spec = batchSpecOf(state);
+      if (!spec) {
+        get().toast('info', 'Choose a model first.');
+        return;
+      }
+      const problem = templateError(state.batchTemplate);
+      if (problem) {
+        get().toast('error', `Name template: ${problem}`);
+        return;
+      }
+      const outDir = outDirOrComplain();
+      if (!outDir) return;
+      const jobId = newJobId();
+      set({ batchJob: jobId, exporting: true, lastBatch: null });
+      const label = `Batch export (${paths.length} photo${paths.length === 1 ? '' : 's'})`;
+      try {
+        const result = await withJob(
+          get,
+          'batch',
+          label,
+          () => api().call('export:batch', { jobId, paths, spec, outDir, rawMaps: state.batchRawMaps, template: state.batchTemplate, overwrite: false }),
+          { jobId },
+        );
+        if (result) {
+          set({ lastBatch: { scope, outDir, photos: paths.length, result } });
+          get().toast(result.failed.length ? 'info' : 'success', `Batch export: ${result.done} written, ${result.skipped} already done, ${result.failed.length} failed`);
+        }
+      } finally {
+        set({ batchJob: null, exporting: false });
+      }
+    },
 
     setOutDir: (outDir) => set({ outDir }),
     setDreamExportKind: (dreamExportKind) => set({ dreamExportKind }),

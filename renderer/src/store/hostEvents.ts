@@ -20,7 +20,9 @@ export function connectHostEvents(): () => void {
         state.setBanner(`The compute process stopped and was restarted (${event.reason}). Running jobs were lost; start them again.`);
         break;
       case 'folder-changed':
-        if (state.folder?.root === event.root) void state.openFolder(event.root, { keepSelection: true });
+        // An opened root changed on disk: list it again. Any other root is a request to open it
+        // (Electron's File ▸ Open Folder… menu sends one).
+        void state.openFolder(event.root, { keepSelection: true });
         break;
     }
   });

@@ -16,6 +16,7 @@ const PERSISTED_KEYS = [
   'sortBy',
   'sortDir',
   'modelId',
+  'recentModels',
   'method',
   'colormap',
   'alpha',
@@ -25,6 +26,8 @@ const PERSISTED_KEYS = [
   'fps',
   'outDir',
   'dreamExportKind',
+  'batchRawMaps',
+  'batchTemplate',
   'layerOpacity',
 ] as const satisfies readonly (keyof StudioState)[];
 

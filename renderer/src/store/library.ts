@@ -6,7 +6,8 @@ export type SortBy = 'name' | 'date';
 export type SortDir = 'asc' | 'desc';
 
 export interface LibrarySlice {
-  folder: FolderListing | null;
+  /** Every opened folder (root), in the order they were opened. */
+  folders: FolderListing[];
   folderInput: string;
   openingFolder: boolean;
   folderError: string | null;
@@ -15,17 +16,62 @@ export interface LibrarySlice {
   sortBy: SortBy;
   sortDir: SortDir;
   selectedPath: string | null;
+  /** Photos ticked for batch work (ctrl/cmd-click, shift-click); separate from the picked photo. */
+  multiSelection: string[];
+  /** Where the next shift-click range starts. */
+  selectionAnchor: string | null;
   photoInfo: PhotoSummary | null;
   photoError: string | null;
   /** Per-file reason a thumbnail could not be shown. */
   thumbErrors: Record<string, string>;
   setFolderInput(value: string): void;
   openFolder(path: string, options?: { keepSelection?: boolean; select?: string }): Promise<void>;
+  closeFolder(root: string): void;
   pickFolder(): Promise<void>;
+  clickPhoto(path: string, modifier: SelectModifier, order: string[]): void;
+  clearMultiSelection(): void;
   setFilter(filter: string): void;
   setSort(sortBy: SortBy, sortDir: SortDir): void;
   selectPhoto(path: string | null): void;
   markThumbError(path: string): void;
+}
+
+export type SelectModifier = 'none' | 'toggle' | 'range';
+
+/** Every photo of every opened folder. */
+export function allPhotos(folders: FolderListing[]): PhotoEntry[] {
+  return folders.length === 1 ? folders[0]!.photos : folders.flatMap((folder) => folder.photos);
+}
+
+/** The opened folder a photo belongs to (the longest matching root). */
+export function rootOf(folders: FolderListing[], path: string): string | null {
+  let best: string | null = null;
+  for (const { root } of folders) {
+    const prefix = root.replace(/[\\/]+$/, '');
+    if ((path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}\\`)) && (!best || prefix.length > best.length)) best = root;
+  }
+  return best;
+}
+
+/** Adds a listing, or replaces the one with the same root in place. */
+export function withListing(folders: FolderListing[], listing: FolderListing): FolderListing[] {
+  const at = folders.findIndex((folder) => folder.root === listing.root);
+  if (at < 0) return [...folders, listing];
+  return folders.map((folder, index) => (index === at ? listing : folder));
+}
+
+/**
+ * The ticked photos after a click: toggle flips one photo; range ticks everything between the anchor
+ * and the clicked photo in the grid's current order (replacing the previous ticks, like file managers).
+ */
+export function nextMultiSelection(current: string[], order: string[], anchor: string | null, clicked: string, modifier: SelectModifier): string[] {
+  if (modifier === 'none') return [];
+  if (modifier === 'toggle') return current.includes(clicked) ? current.filter((path) => path !== clicked) : [...current, clicked];
+  const from = anchor ? order.indexOf(anchor) : -1;
+  const to = order.indexOf(clicked);
+  if (to < 0) return current;
+  if (from < 0) return [clicked];
+  return order.slice(Math.min(from, to), Math.max(from, to) + 1);
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -44,7 +90,7 @@ export function visiblePhotos(photos: PhotoEntry[], filter: string, sortBy: Sort
 }
 
 export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
-  folder: null,
+  folders: [],
   folderInput: '',
   openingFolder: false,
   folderError: null,
@@ -53,6 +99,8 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
   sortBy: 'name',
   sortDir: 'asc',
   selectedPath: null,
+  multiSelection: [],
+  selectionAnchor: null,
   photoInfo: null,
   photoError: null,
   thumbErrors: {},
@@ -71,16 +119,52 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
     try {
       const listing = await api().call('library:open', { path: trimmed });
       const recent = [listing.root, ...get().recentFolders.filter((folder) => folder !== listing.root)].slice(0, 8);
-      set({ folder: listing, folderInput: listing.root, recentFolders: recent, thumbErrors: {}, openingFolder: false });
+      const folders = withListing(get().folders, listing);
+      const present = new Set(allPhotos(folders).map((photo) => photo.path));
+      set((state) => ({
+        folders,
+        folderInput: state.folderInput.trim() === trimmed ? '' : state.folderInput,
+        recentFolders: recent,
+        thumbErrors: Object.fromEntries(Object.entries(state.thumbErrors).filter(([path]) => rootOf([listing], path) === null)),
+        multiSelection: state.multiSelection.filter((path) => present.has(path)),
+        openingFolder: false,
+      }));
       const selected = get().selectedPath;
-      const stillThere = selected && listing.photos.some((photo) => photo.path === selected);
       if (options.select) get().selectPhoto(options.select);
-      else if (!(options.keepSelection && stillThere)) get().selectPhoto(null);
+      else if (selected && !present.has(selected)) get().selectPhoto(null);
     } catch (error) {
       set({ openingFolder: false, folderError: errorMessage(error) });
       const message = errorMessage(error);
       get().toast('error', message.includes(trimmed) ? `Cannot open the folder: ${message}` : `Cannot open ${trimmed}: ${message}`);
     }
+  },
+
+  closeFolder(root) {
+    const folders = get().folders.filter((folder) => folder.root !== root);
+    const present = new Set(allPhotos(folders).map((photo) => photo.path));
+    set((state) => ({ folders, multiSelection: state.multiSelection.filter((path) => present.has(path)) }));
+    const selected = get().selectedPath;
+    if (selected && !present.has(selected)) get().selectPhoto(null);
+  },
+
+  clickPhoto(path, modifier, order) {
+    const { multiSelection, selectionAnchor, selectedPath } = get();
+    if (modifier === 'none') {
+      set({ multiSelection: [], selectionAnchor: path });
+      get().selectPhoto(path);
+      return;
+    }
+    // The first ctrl-click keeps the photo already picked in the selection, as file managers do.
+    const current = modifier === 'toggle' && multiSelection.length === 0 && selectedPath && selectedPath !== path ? [selectedPath] : multiSelection;
+    const anchor = selectionAnchor ?? selectedPath;
+    set({
+      multiSelection: nextMultiSelection(current, order, anchor, path, modifier),
+      selectionAnchor: modifier === 'toggle' ? path : anchor,
+    });
+  },
+
+  clearMultiSelection() {
+    set({ multiSelection: [] });
   },
 
   async pickFolder() {
@@ -111,6 +195,11 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
       classIndex: null,
       heatmap: null,
       heatmapKey: null,
+      heatmapSpec: null,
+      faithfulness: null,
+      faithfulnessKey: null,
+      pinnedB: null,
+      compareHeatmaps: false,
       featureMaps: null,
       selectedChannel: null,
     });

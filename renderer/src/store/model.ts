@@ -1,4 +1,4 @@
-import type { Classification, LayerSummary, ModelSummary } from '../../../preload/contract';
+import type { CatalogueModel, Classification, LayerSummary, ModelSummary } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { withJob } from './jobs';
 import type { SliceCreator } from './types';
@@ -13,6 +13,23 @@ export interface ModelSlice {
   classifyJob: string | null;
   /** Why the selected photo could not be classified (shown in the panel). */
   classifyError: string | null;
+  /** Model folders the user opened (persisted, newest first). */
+  recentModels: string[];
+  modelPathInput: string;
+  openingModel: boolean;
+  modelOpenError: string | null;
+  catalogue: CatalogueModel[] | null;
+  catalogueError: string | null;
+  downloadJob: string | null;
+  downloadingId: string | null;
+  downloadError: string | null;
+  setModelPathInput(value: string): void;
+  openModel(path: string): Promise<void>;
+  pickModelFolder(): Promise<void>;
+  forgetRecentModel(path: string): void;
+  loadCatalogue(): Promise<void>;
+  downloadModel(id: string): Promise<void>;
+  addModel(model: ModelSummary, folder: string | null): void;
   loadModels(): Promise<void>;
   selectModel(id: string): void;
   loadLayers(): Promise<void>;
@@ -22,6 +39,12 @@ export interface ModelSlice {
 
 export function currentModel(state: { models: ModelSummary[]; modelId: string | null }): ModelSummary | null {
   return state.models.find((model) => model.id === state.modelId) ?? null;
+}
+
+/** Adds a model to the picker, replacing one with the same id. */
+export function withModel(models: ModelSummary[], model: ModelSummary): ModelSummary[] {
+  const at = models.findIndex((candidate) => candidate.id === model.id);
+  return at < 0 ? [...models, model] : models.map((candidate, index) => (index === at ? model : candidate));
 }
 
 let classifyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -35,10 +58,100 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   classification: null,
   classifyJob: null,
   classifyError: null,
+  recentModels: [],
+  modelPathInput: '',
+  openingModel: false,
+  modelOpenError: null,
+  catalogue: null,
+  catalogueError: null,
+  downloadJob: null,
+  downloadingId: null,
+  downloadError: null,
+
+  setModelPathInput: (modelPathInput) => set({ modelPathInput }),
+
+  addModel(model, folder) {
+    set((state) => ({
+      models: withModel(state.models, model),
+      recentModels: folder ? [folder, ...state.recentModels.filter((path) => path !== folder)].slice(0, 8) : state.recentModels,
+    }));
+    get().selectModel(model.id);
+  },
+
+  async openModel(path) {
+    const trimmed = path.trim();
+    if (!trimmed) {
+      set({ modelOpenError: 'Type the path of a model folder first (it holds model.json and its weight files).' });
+      return;
+    }
+    set({ openingModel: true, modelOpenError: null });
+    try {
+      const model = await api().call('models:open', { path: trimmed });
+      set({ openingModel: false, modelPathInput: '' });
+      get().addModel(model, trimmed);
+      get().toast('success', `Opened ${model.name}`);
+    } catch (error) {
+      set({ openingModel: false, modelOpenError: errorMessage(error) });
+    }
+  },
+
+  async pickModelFolder() {
+    try {
+      const picked = await api().call('models:pickFolder', {});
+      if (picked) await get().openModel(picked);
+    } catch (error) {
+      get().toast('error', `Cannot pick a model folder: ${errorMessage(error)}`);
+    }
+  },
+
+  forgetRecentModel(path) {
+    set((state) => ({ recentModels: state.recentModels.filter((candidate) => candidate !== path) }));
+  },
+
+  async loadCatalogue() {
+    try {
+      set({ catalogue: await api().call('models:catalogue', {}), catalogueError: null });
+    } catch (error) {
+      set({ catalogueError: errorMessage(error) });
+    }
+  },
+
+  async downloadModel(id) {
+    if (get().downloadJob) return;
+    const entry = get().catalogue?.find((candidate) => candidate.id === id);
+    const jobId = newJobId();
+    set({ downloadJob: jobId, downloadingId: id, downloadError: null });
+    let failure: unknown = null;
+    const model = await withJob(
+      get,
+      'download',
+      `Downloading ${entry?.name ?? id}`,
+      async () => {
+        try {
+          return await api().call('models:download', { jobId, id });
+        } catch (caught) {
+          failure = caught;
+          throw caught;
+        }
+      },
+      // The panel shows the reason as the host gave it (e.g. offline).
+      { jobId, onError: () => true },
+    );
+    set({ downloadJob: null, downloadingId: null });
+    if (model) {
+      get().addModel(model, null);
+      get().toast('success', `Downloaded ${model.name}`);
+      void get().loadCatalogue();
+    } else if (failure && errorCode(failure) !== 'cancelled') {
+      set({ downloadError: `${entry?.name ?? id}: ${errorMessage(failure)}` });
+    }
+  },
 
   async loadModels() {
     try {
-      const models = await api().call('models:list', {});
+      const listed = await api().call('models:list', {});
+      // Models opened from folders this session stay in the picker even if the host does not list them.
+      const models = get().models.reduce((all, model) => (all.some((candidate) => candidate.id === model.id) ? all : [...all, model]), listed);
       set({ models, modelsError: null });
       const wanted = get().modelId;
       const chosen = models.find((model) => model.id === wanted) ?? models.find((model) => model.id === 'inception_v3') ?? models[0];
@@ -57,7 +170,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   selectModel(id) {
     if (id === get().modelId) return;
     get().resetDream();
-    set({ modelId: id, classification: null, classIndex: null, heatmap: null, heatmapKey: null, featureMaps: null, selectedChannel: null, layer: null, featureLayer: null });
+    set({ modelId: id, classification: null, classIndex: null, heatmap: null, heatmapKey: null, heatmapSpec: null, faithfulness: null, faithfulnessKey: null, pinnedB: null, compareHeatmaps: false, featureMaps: null, selectedChannel: null, layer: null, featureLayer: null });
     get().resetDreamLayers();
     void get().loadLayers();
     get().scheduleClassify();

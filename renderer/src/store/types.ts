@@ -10,4 +10,4 @@ export type StudioState = LibrarySlice & ModelSlice & ExplainSlice & DreamSlice 
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/persist', unknown]], [], Slice>;
 
-export type JobKind = 'classify' | 'heatmap' | 'featureMaps' | 'dream' | 'export';
+export type JobKind = 'classify' | 'heatmap' | 'featureMaps' | 'dream' | 'export' | 'batch' | 'faithfulness' | 'download';

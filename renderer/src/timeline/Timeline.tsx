@@ -55,6 +55,7 @@ export function Timeline() {
       truncated: state.framesTruncated,
       followLive: state.followLive,
       jobId: state.dreamJob,
+      label: state.dreamLabel,
       setFrameIndex: state.setFrameIndex,
       stepFrame: state.stepFrame,
       setPlaying: state.setPlaying,
@@ -139,6 +140,11 @@ export function Timeline() {
       <div className="frame-info" data-testid="timeline-frame" data-index={count ? s.index : -1}>
         {count ? (
           <>
+            {s.label && (
+              <span className="timeline-label" data-testid="timeline-label">
+                {s.label} ·{' '}
+              </span>
+            )}
             <strong>
               {s.index + 1}/{count}
             </strong>
