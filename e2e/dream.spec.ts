@@ -69,6 +69,27 @@ test('dream: scrub, play/pause, export an animated WebP', async ({ studio: page 
   expect(bytes.toString('ascii', 12, 16)).toBe('VP8X');
   expect(bytes.indexOf('ANIM')).toBeGreaterThan(12);
   expect(bytes.indexOf('ANMF')).toBeGreaterThan(bytes.indexOf('ANIM'));
+  // The timeline's fps reaches the export: each frame lasts 1000/12 ms.
+  const frameDuration = bytes.readUIntLE(bytes.indexOf('ANMF') + 8 + 12, 3);
+  expect(Math.abs(frameDuration - 1000 / 12)).toBeLessThan(1.5);
   const sidecar = readFileSync((await id('export-sidecar').getAttribute('data-path'))!, 'utf8');
   expect(sidecar).toMatch(/"seed":\s*7\b/);
+});
+
+test('feature visualisation: the frames of a channel feed the dream timeline, labelled, and cancel', async ({ studio: page }) => {
+  const id = (testId: string) => page.getByTestId(testId);
+  await id('folder-path').fill(`${PHOTOS}/everyday`);
+  await id('open-folder').click();
+  await id('model-select').selectOption('mobilenet_v2');
+  await id('thumb-chelsea.png').click();
+  await id('feature-layer-select').selectOption('block_12_add');
+  await id('show-feature-maps').click();
+  await id('feature-tile-5').click();
+  await id('feature-visualise').click();
+  await expect(id('timeline-label')).toHaveText(/channel 5 of layer block_12_add/);
+  await expect.poll(async () => Number(await id('timeline-slider').getAttribute('max'))).toBeGreaterThanOrEqual(3);
+  await id('timeline-slider').fill('1');
+  await expect(id('timeline-frame')).toHaveAttribute('data-index', '1');
+  await id('timeline-cancel').click();
+  await expect(id('dream-status')).toHaveAttribute('data-status', 'cancelled');
 });

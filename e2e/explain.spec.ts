@@ -102,14 +102,56 @@ test('explain: method, layer, class, colormap, feature maps, export with overwri
   await expect(id('toast').filter({ hasText: /exists/ })).toHaveCount(0);
 });
 
-test('batch export: a folder of awkward photos with MobileNetV2; broken files are listed as failed', async ({ studio: page }) => {
+test('MobileNetV2: faithfulness, A/B compare, and a batch export of awkward photos listing broken files as failed', async ({ studio: page }) => {
   const id = (testId: string) => page.getByTestId(testId);
   await id('folder-path').fill(`${PHOTOS}/awkward`);
   await id('open-folder').click();
   await expect(id('photo-count')).toContainText(/\d+ photos/);
   await id('model-select').selectOption('mobilenet_v2');
+
+  // Library: a second folder joins the first; ctrl-click ticks, shift-click ranges; closing a folder drops its photos.
+  await id('folder-path').fill(`${PHOTOS}/everyday`);
+  await id('open-folder').click();
+  await expect(id('root')).toHaveCount(2);
+  await id('thumb-chelsea.png').click();
+  await id('thumb-coffee.png').click({ modifiers: ['Control'] });
+  await expect(id('selection-count')).toHaveText(/2 selected/);
+  await expect(id('thumb-chelsea.png')).toHaveAttribute('aria-selected', 'true');
+  await id('thumb-camera.png').click({ modifiers: ['Shift'] });
+  await expect(id('selection-count')).toHaveText(/\d+ selected/);
+  await id('root').filter({ hasText: 'everyday' }).getByTestId('root-remove').click();
+  await expect(id('root')).toHaveCount(1);
+  await expect(id('thumb-chelsea.png')).toHaveCount(0);
   await expect(id('layer-select')).not.toHaveValue('');
 
+  // Faithfulness of the shown heatmap: two AUCs in 0..1 with their curves.
+  await id('thumb-camera.png').click();
+  await id('show-heatmap').click();
+  await expect(id('heatmap-result')).toHaveAttribute('data-method', 'gradcam');
+  await id('measure-faithfulness').click();
+  await expect(id('faithfulness')).toBeVisible();
+  for (const metric of ['faith-deletion', 'faith-insertion']) {
+    const value = Number(await id(metric).getAttribute('data-value'));
+    expect(value).toBeGreaterThanOrEqual(0);
+    expect(value).toBeLessThanOrEqual(1);
+    await expect(id(metric)).toContainText(value.toFixed(3));
+  }
+  await expect(id('faith-deletion')).toContainText('lower is better');
+  await expect(id('faith-insertion')).toContainText('higher is better');
+  await expect(id('faith-deletion-curve').locator('polyline')).toHaveCount(1);
+
+  // Pin as B, compute another method: both names label the swipe view.
+  await id('pin-b').click();
+  await id('method-select').selectOption('eigencam');
+  await id('show-heatmap').click();
+  await expect(id('heatmap-result')).toHaveAttribute('data-method', 'eigencam');
+  await expect(id('compare-label-a')).toContainText('Eigen-CAM');
+  await expect(id('compare-label-b')).toContainText('Grad-CAM');
+  await id('unpin-b').click();
+  await expect(id('compare-labels')).toHaveCount(0);
+  await id('method-select').selectOption('gradcam');
+
+  // Batch: every photo of the folder, the current settings, into a fresh folder.
   const outDir = mkdtempSync(join(tmpdir(), 'convscope-e2e-batch-'));
   await id('export-dir').fill(outDir);
   await id('batch-folder').click();

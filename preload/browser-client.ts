@@ -39,7 +39,10 @@ export function createBrowserClient(location: Location = window.location): Convs
     if (data.envelope.ok) waiting.resolve(data.envelope.result);
     else waiting.reject(new ApiError(data.envelope.error.code, data.envelope.error.message));
   });
+  let closed = false;
+  opened.catch(() => undefined); // reported by the first call instead
   socket.addEventListener('close', () => {
+    closed = true;
     for (const waiting of pending.values()) waiting.reject(new ApiError('internal', 'the Convscope host closed the connection'));
     pending.clear();
   });
@@ -47,6 +50,7 @@ export function createBrowserClient(location: Location = window.location): Convs
   return {
     async call<M extends Method_>(method: M, request: RequestOf<M>): Promise<Results[M]> {
       await opened;
+      if (closed) throw new ApiError('internal', 'the Convscope host closed the connection; reload the page after restarting it');
       const id = nextId++;
       return new Promise<Results[M]>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });

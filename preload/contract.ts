@@ -30,6 +30,12 @@ export const explainSpec = z.object({
   threshold: z.number().min(0).max(1).default(0),
   /** For user models: pixel values 0..255 map linearly onto [min, max] (overrides the model's metadata). */
   inputRange: z.tuple([z.number(), z.number()]).optional(),
+  /** Score-CAM: score only the channels with the highest mean activation (one forward pass each). */
+  scorecamChannels: z.number().int().min(1).max(100_000).default(128),
+  /** SmoothGrad: noisy copies averaged. */
+  samples: z.number().int().min(1).max(1000).default(25),
+  /** Integrated Gradients: steps along the path from the black baseline. */
+  steps: z.number().int().min(2).max(4096).default(64),
 });
 export type ExplainSpec = z.infer<typeof explainSpec>;
 

@@ -9,7 +9,8 @@ export const EXIT_SOME_FAILED = 1;
 
 export function reportAndExit(error: unknown): never {
   const shape = error instanceof UsageError ? { code: 'invalid-request', message: error.message } : toApiError(error);
-  process.stderr.write(`convscope: ${oneLine(shape.message)}\n`);
+  const hint = shape.code === 'exists' ? ' (pass --overwrite to replace it)' : '';
+  process.stderr.write(`convscope: ${oneLine(shape.message)}${hint}\n`);
   const internal = shape.code === 'internal' || shape.code === 'compute-crashed';
   process.exit(shape.code === 'cancelled' ? 130 : internal ? 1 : EXIT_BAD_INPUT);
 }

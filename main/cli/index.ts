@@ -44,6 +44,10 @@ program
   .addOption(new Option('--method <name>', 'attribution method').choices(METHODS).default('gradcam'))
   .addOption(new Option('--colormap <name>', 'colormap').choices(COLORMAPS).default('jet'))
   .option('--alpha <0..1>', 'weight of the photo in the overlay', parseNumber('--alpha', { min: 0, max: 1 }), 0.5)
+  .option('--threshold <0..1>', 'leave map values below this uncoloured', parseNumber('--threshold', { min: 0, max: 1 }), 0)
+  .option('--scorecam-channels <n>', 'Score-CAM: channels scored (highest mean activation first)', parseNumber('--scorecam-channels', { min: 1, max: 100000, integer: true }), 128)
+  .option('--samples <n>', 'SmoothGrad: noisy samples', parseNumber('--samples', { min: 1, max: 1000, integer: true }), 25)
+  .option('--ig-steps <n>', 'Integrated Gradients: path steps', parseNumber('--ig-steps', { min: 2, max: 4096, integer: true }), 64)
   .option('--raw <file.npy|dir>', 'also write the raw map as float32 .npy (a folder for folder input)')
   .option('--overwrite', 'replace existing output files')
   .action(lazy(() => import('./commands/gradcam'), 'gradcamCommand'));
@@ -79,7 +83,7 @@ program
   .command('serve')
   .description('the studio in your browser (prints its URL on the first line)')
   .option('--port <n>', 'port (0 = any free port)', parseNumber('--port', { min: 0, max: 65535, integer: true }), 0)
-  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .addOption(new Option('--host <address>', 'loopback address to listen on (the studio is never served to the network)').choices(['127.0.0.1', '::1']).default('127.0.0.1'))
   .action(lazy(() => import('./commands/serve'), 'serveCommand'));
 
 try {

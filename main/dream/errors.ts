@@ -1,10 +1,4 @@
-/** Thrown when a dream is cancelled through its AbortSignal. */
-export class AbortError extends Error {
-  constructor(message = 'dream cancelled') {
-    super(message);
-    this.name = 'AbortError';
-  }
-}
+export { AbortError, throwIfAborted, yieldToEventLoop } from '../abort';
 
 export type DreamErrorCode = 'too-small' | 'bad-channel' | 'not-finite' | 'bad-spec';
 
@@ -17,13 +11,4 @@ export class DreamError extends Error {
     super(message);
     this.name = 'DreamError';
   }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError();
-}
-
-/** Lets cancellation messages and IPC run between heavy synchronous chunks. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -23,7 +23,9 @@ async function pickFolder(title: string): Promise<string | null> {
 }
 
 function rendererUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? `file://${join(here, '../renderer/index.html')}`;
+  // electron-vite's dev server, only in development: a packaged app always loads its own files.
+  const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  return devServer ?? `file://${join(here, '../renderer/index.html')}`;
 }
 
 function createWindow(): void {

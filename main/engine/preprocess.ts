@@ -1,5 +1,6 @@
 // The one place that maps images to model tensors and back.
 import * as tf from '@tensorflow/tfjs';
+import { resizeRgb } from '../image/encode';
 import type { RgbImage } from '../image/types';
 import type { ModelSpec } from './types';
 
@@ -42,4 +43,14 @@ export function fromModelInput(t: tf.Tensor4D | tf.Tensor3D, spec: Pick<ModelSpe
     data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   return { data, width, height };
+}
+
+/**
+ * A photo as the model sees it: resized to the model's input size with area averaging (sharp, so a
+ * 2048 px and a 5120 px decode of the same photo give the same input), then mapped to its range.
+ * Every path that classifies or explains a photo goes through here.
+ */
+export async function photoToModelInput(img: RgbImage, spec: Pick<ModelSpec, 'inputRange' | 'inputSize'>): Promise<tf.Tensor4D> {
+  const [height, width] = spec.inputSize;
+  return toModelInput(await resizeRgb(img, width, height), spec);
 }

@@ -18,20 +18,7 @@ export interface LayerGradient {
   logits: Float32Array;
 }
 
-export function abortError(): Error {
-  const error = new Error('Explanation cancelled');
-  error.name = 'AbortError';
-  return error;
-}
-
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw abortError();
-}
-
-/** Lets queued events (a cancel message, a progress send) run between batches. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+export { throwIfAborted, yieldToEventLoop } from '../abort';
 
 function describeShape(shape: number[]): string {
   return `[${shape.join(', ')}]`;

@@ -5,7 +5,7 @@
 // low deletion AUC and a high insertion AUC.
 import * as tf from '@tensorflow/tfjs-core';
 import { LOGITS, type CnnModel } from '../engine/types';
-import { abortError, positiveInt, requireBatchOfOne, yieldToEventLoop } from './base';
+import { positiveInt, requireBatchOfOne, throwIfAborted, yieldToEventLoop } from './base';
 import { upsampleMap } from './render';
 import type { ProgressFn, RawMap } from './types';
 
@@ -101,7 +101,7 @@ export async function faithfulness(
   const scores: number[] = [];
   const size = pixels * 3;
   for (let start = 0; start < jobs.length; start += BATCH) {
-    if (options.signal?.aborted) throw abortError();
+    throwIfAborted(options.signal);
     const batch = jobs.slice(start, start + BATCH);
     const images = new Float32Array(batch.length * size);
     batch.forEach(({ deletion, changed }, b) => {
@@ -116,7 +116,7 @@ export async function faithfulness(
     options.onProgress?.(scores.length, jobs.length, `Deletion / insertion: ${scores.length} of ${jobs.length} images`);
     await yieldToEventLoop();
   }
-  if (options.signal?.aborted) throw abortError();
+  throwIfAborted(options.signal);
   const deletion = scores.slice(0, steps + 1);
   const insertion = scores.slice(steps + 1);
   return { deletionAuc: trapezoidAuc(deletion), insertionAuc: trapezoidAuc(insertion), deletion, insertion };

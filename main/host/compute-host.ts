@@ -19,6 +19,7 @@ interface PendingCall {
 }
 
 const MAX_RESTARTS_PER_MINUTE = 5;
+const SHUTDOWN_GRACE_MS = 3000;
 
 export class ComputeHost {
   private child: ComputeChild | null = null;
@@ -50,7 +51,12 @@ export class ComputeHost {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { method, jobId, resolve: resolve as (value: unknown) => void, reject });
-      this.child!.postMessage({ type: 'call', id, jobId, method, params });
+      try {
+        this.child!.postMessage({ type: 'call', id, jobId, method, params });
+      } catch (error) {
+        this.pending.delete(id);
+        reject(new ApiError('compute-crashed', `the compute engine is not running (${error instanceof Error ? error.message : String(error)}); try again`));
+      }
     });
   }
 
@@ -60,11 +66,20 @@ export class ComputeHost {
     return running;
   }
 
-  /** Ends the compute process for good (app quit, CLI done). */
+  /** Ends the compute process for good (app quit, CLI done): it cleans up, or is killed after a grace period. */
   stop(): void {
     this.stopped = true;
-    this.child?.kill();
+    const child = this.child;
     this.child = null;
+    if (!child) return;
+    try {
+      child.postMessage({ type: 'shutdown' });
+    } catch {
+      child.kill();
+      return;
+    }
+    const killer = setTimeout(() => child.kill(), SHUTDOWN_GRACE_MS);
+    child.onExit(() => clearTimeout(killer));
   }
 
   private receive(message: FromCompute): void {

@@ -2,6 +2,7 @@
 import { initRuntime } from '../engine/runtime';
 import { toApiError } from '../services/errors';
 import { computeServices } from '../services/compute';
+import { disposeAllDreams } from '../services/compute/dream-jobs';
 import type { JobContext } from '../services/compute/context';
 import { connectToParent } from './port';
 
@@ -13,7 +14,17 @@ const runtimeReady = initRuntime().then((runtime) => {
   return runtime;
 });
 
+async function shutdown(): Promise<never> {
+  for (const controller of running.values()) controller.abort();
+  await disposeAllDreams().catch(() => undefined);
+  process.exit(0);
+}
+
+// A Node parent that goes away (crash, kill) closes the IPC channel: do not outlive it.
+process.on('disconnect', () => void shutdown());
+
 parent.onMessage(async (message) => {
+  if (message.type === 'shutdown') return void shutdown();
   if (message.type === 'cancel') {
     running.get(message.jobId)?.abort();
     return;
@@ -28,8 +39,8 @@ parent.onMessage(async (message) => {
   };
   try {
     await runtimeReady;
+    if (!Object.hasOwn(computeServices, message.method)) throw new Error(`unknown compute method ${message.method}`);
     const service = computeServices[message.method];
-    if (!service) throw new Error(`unknown compute method ${message.method}`);
     const result = await service(message.params, context);
     parent.send({ type: 'result', id: message.id, envelope: { ok: true, result } });
   } catch (error) {

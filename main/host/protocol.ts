@@ -3,7 +3,9 @@ import type { Envelope, HostEvent } from '../../preload/contract';
 
 export type ToCompute =
   | { type: 'call'; id: number; jobId: string; method: string; params: unknown }
-  | { type: 'cancel'; jobId: string };
+  | { type: 'cancel'; jobId: string }
+  /** Clean up (temporary frame caches) and exit. */
+  | { type: 'shutdown' };
 
 export type FromCompute =
   | { type: 'ready' }

@@ -19,12 +19,24 @@ export function spawnNodeCompute(entry = defaultComputeEntry()): ComputeChild {
     execArgv: [...execArgv, '--max-old-space-size=4096'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
+    // Its own process group: a terminal's Ctrl-C reaches the CLI, which cancels the job cleanly,
+    // instead of killing the engine mid-write. It exits when the parent's IPC channel closes.
+    detached: true,
   });
   return {
     pid: child.pid,
-    postMessage: (message) => child.send(message),
+    postMessage: (message) => {
+      if (!child.connected) throw new Error('the compute process is not running');
+      child.send(message);
+    },
     onMessage: (listener) => child.on('message', (message) => listener(message as FromCompute)),
-    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+    onExit: (listener) => {
+      child.on('exit', (code, signal) => listener(code, signal));
+      // A failed spawn or send emits 'error' (and maybe no 'exit'); treat it as the process ending.
+      child.on('error', () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
+    },
     kill: () => child.kill('SIGKILL'),
   };
 }

@@ -2,14 +2,15 @@
 // ones, every failure listed in summary.json and the run goes on. The CLI and the studio both use it.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ExplainSpec, ExportResult, PhotoEntry } from '../../preload/contract';
+import { throwIfAborted } from '../abort';
 import { writeFileAtomic } from '../export/atomic';
 import { DEFAULT_EXPORT_TEMPLATE, exportName } from '../export/naming';
 import { sidecarJson } from '../export/sidecar';
-import { sidecarPathFor } from './compute/exports';
-import type { OverlayExportParams } from './compute/exports';
-import { throwIfAborted, toApiError } from './errors';
+import { isInside } from '../library/guard';
+import { sidecarPathFor, type OverlayExportParams } from './compute/exports';
+import { toApiError } from './errors';
 
 export interface BatchExportOptions {
   photos: PhotoEntry[];
@@ -33,31 +34,63 @@ export interface BatchSummary {
   summaryFile: string;
 }
 
-export async function batchExport(options: BatchExportOptions): Promise<BatchSummary> {
-  const { photos, spec, outDir, rawDir } = options;
-  const done: string[] = [];
-  const skipped: string[] = [];
-  const failed = [...(options.unreadable ?? [])];
-  for (const [index, photo] of photos.entries()) {
-    throwIfAborted(options.signal);
+interface Planned {
+  photo: PhotoEntry;
+  outFile: string;
+  rawFile?: string;
+}
+
+/**
+ * Where each photo's results go. Photos already inside the output folders (earlier results) are left
+ * out; two photos that would share a name (a.jpg, a.png) keep their extension in it.
+ */
+export function planBatch(options: Pick<BatchExportOptions, 'photos' | 'spec' | 'outDir' | 'rawDir' | 'template'>): Planned[] {
+  const { spec, outDir, rawDir } = options;
+  const photos = options.photos.filter((photo) => !isInside(outDir, photo.path) && !(rawDir && isInside(rawDir, photo.path)));
+  const stemOf = (photo: PhotoEntry): string => join(dirname(photo.relPath), basename(photo.relPath, extname(photo.relPath)));
+  const counts = new Map<string, number>();
+  for (const photo of photos) counts.set(stemOf(photo), (counts.get(stemOf(photo)) ?? 0) + 1);
+  return photos.map((photo) => {
+    const base = basename(photo.relPath, extname(photo.relPath));
+    const name = (counts.get(stemOf(photo)) ?? 0) > 1 ? `${base}-${extname(photo.relPath).slice(1)}` : base;
     const stem = exportName(options.template ?? DEFAULT_EXPORT_TEMPLATE, {
-      name: basename(photo.relPath, extname(photo.relPath)),
+      name,
       method: spec.method,
       layer: spec.layer,
       class: spec.classIndex === undefined ? undefined : String(spec.classIndex),
     });
     const subfolder = dirname(photo.relPath);
-    const outFile = join(outDir, subfolder, `${stem}.png`);
-    const rawFile = rawDir ? join(rawDir, subfolder, `${stem}.npy`) : undefined;
-    const report = (status: 'ok' | 'skipped' | 'failed', reason?: string): void => options.onPhoto?.({ index, total: photos.length, photo, status, reason });
-    if (!options.overwrite && existsSync(outFile) && existsSync(sidecarPathFor(outFile)) && (!rawFile || existsSync(rawFile))) {
+    return {
+      photo,
+      outFile: join(outDir, subfolder, `${stem}.png`),
+      rawFile: rawDir ? join(rawDir, subfolder, `${stem}.npy`) : undefined,
+    };
+  });
+}
+
+export async function batchExport(options: BatchExportOptions): Promise<BatchSummary> {
+  const { spec, outDir } = options;
+  const plan = planBatch(options);
+  const originals = new Set(options.photos.map((photo) => resolve(photo.path)));
+  const done: string[] = [];
+  const skipped: string[] = [];
+  const failed = [...(options.unreadable ?? [])];
+  for (const [index, { photo, outFile, rawFile }] of plan.entries()) {
+    throwIfAborted(options.signal);
+    const report = (status: 'ok' | 'skipped' | 'failed', reason?: string): void => options.onPhoto?.({ index, total: plan.length, photo, status, reason });
+    const targets = [outFile, sidecarPathFor(outFile), ...(rawFile ? [rawFile] : [])];
+    const original = targets.find((target) => originals.has(resolve(target)));
+    if (original) {
+      failed.push({ path: photo.path, reason: `${original}: is an original photo; exports never overwrite inputs` });
+      report('failed', failed[failed.length - 1].reason);
+      continue;
+    }
+    if (!options.overwrite && targets.every((target) => existsSync(target))) {
       skipped.push(photo.path);
       report('skipped');
       continue;
     }
     try {
-      await mkdir(dirname(outFile), { recursive: true });
-      if (rawFile) await mkdir(dirname(rawFile), { recursive: true });
       await options.exportOne({ spec: { ...spec, path: photo.path }, outFile, rawFile, overwrite: options.overwrite });
       done.push(photo.path);
       report('ok');
@@ -71,6 +104,7 @@ export async function batchExport(options: BatchExportOptions): Promise<BatchSum
   }
   await mkdir(outDir, { recursive: true });
   const summaryFile = join(outDir, 'summary.json');
-  await writeFileAtomic(summaryFile, sidecarJson({ method: spec.method, model: spec.model, layer: spec.layer, done, skipped, failed }), { overwrite: true });
+  // The summary is this run's log: it replaces the previous run's.
+  await writeFileAtomic(summaryFile, sidecarJson({ parameters: { ...spec, path: undefined }, done, skipped, failed }), { overwrite: true });
   return { done, skipped, failed, summaryFile };
 }

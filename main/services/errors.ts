@@ -1,30 +1,30 @@
 // Turns whatever a service threw into the contract's error shape, so users see a reason, not a stack.
 import { ApiError, type ApiErrorShape } from '../../preload/contract';
-import { PhotoError } from '../image/types';
+import { AbortError } from '../abort';
+import { ModelDownloadError } from '../catalogue/errors';
+import { DreamError } from '../dream/errors';
 import { EngineError } from '../engine/types';
+import { ExistsError } from '../export/atomic';
+import { InputOverwriteError } from '../export/same-path';
+import { ExplainError } from '../explain/types';
+import { PhotoError } from '../image/types';
+import { FolderError } from '../library/walk';
+
+export { throwIfAborted } from '../abort';
 
 export function toApiError(error: unknown): ApiErrorShape {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   if (error instanceof PhotoError) return { code: 'photo', message: error.message };
-  if (error instanceof EngineError) return { code: 'engine', message: error.message };
+  if (error instanceof AbortError || (error instanceof Error && error.name === 'AbortError')) return { code: 'cancelled', message: 'cancelled' };
+  if (error instanceof ExistsError) return { code: 'exists', message: error.message };
+  if (error instanceof InputOverwriteError) return { code: 'not-allowed', message: error.message };
+  if (error instanceof ModelDownloadError) return { code: error.code === 'cancelled' ? 'cancelled' : 'engine', message: error.message };
+  // What the user asked for cannot be done (a layer, class, channel or size that does not fit).
+  if (error instanceof EngineError || error instanceof ExplainError || error instanceof DreamError) return { code: 'engine', message: error.message };
+  if (error instanceof FolderError || error instanceof RangeError) return { code: 'invalid-request', message: error.message };
   if (error instanceof Error) {
-    if (error.name === 'AbortError') return { code: 'cancelled', message: 'cancelled' };
-    if (error.name === 'ExistsError') return { code: 'exists', message: error.message };
-    if (error.name === 'InputOverwriteError') return { code: 'not-allowed', message: error.message };
-    if (error.name === 'ModelDownloadError') return { code: (error as Error & { code: string }).code === 'cancelled' ? 'cancelled' : 'engine', message: error.message };
-    if (error.name === 'FolderError') return { code: 'invalid-request', message: error.message };
     if (error.name === 'ZodError') return { code: 'invalid-request', message: error.message };
     return { code: 'internal', message: error.message };
   }
   return { code: 'internal', message: String(error) };
-}
-
-export function abortError(): Error {
-  const error = new Error('cancelled');
-  error.name = 'AbortError';
-  return error;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError();
 }

@@ -17,7 +17,7 @@ import {
 import { APP_VERSION } from '../app-version';
 import type { ComputeHost } from '../host/compute-host';
 import { probePhoto } from '../image/probe';
-import type { FolderGuard } from '../library/guard';
+import { isInside, type FolderGuard } from '../library/guard';
 import { listFolder } from '../library/scan';
 import { watchFolder } from '../library/watch';
 import { exportName } from '../export/naming';
@@ -77,6 +77,7 @@ export function createHandlers(deps: HostDeps): Handlers {
     },
 
     async 'library:open'({ path }) {
+      if (!isAbsolute(path)) throw new ApiError('invalid-request', `${path}: give the folder's full path`);
       const info = await stat(path).catch(() => null);
       if (!info?.isDirectory()) throw new ApiError('invalid-request', `${path}: not a folder`);
       const root = await guard.allow(path);
@@ -238,7 +239,7 @@ function internalJob(kind: string): string {
 
 /** A photo as the batch sees it: its path relative to the opened folder that holds it. */
 function photoEntry(path: string, roots: string[]): PhotoEntry {
-  const root = roots.find((candidate) => !relative(candidate, path).startsWith('..')) ?? '';
+  const root = roots.find((candidate) => isInside(candidate, path)) ?? '';
   const relPath = root ? relative(root, path) : basename(path);
   return { path, relPath, name: basename(path), bytes: 0, mtimeMs: 0 };
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { StudioCanvas } from './canvas/StudioCanvas';
 import { Banner, ConfirmDialog, Toasts } from './chrome/Feedback';
 import { StatusBar } from './chrome/StatusBar';
+import { ArchitecturePanel } from './panels/ArchitecturePanel';
 import { DreamPanel } from './panels/DreamPanel';
 import { ExplainPanel } from './panels/ExplainPanel';
 import { ExportPanel } from './panels/ExportPanel';
@@ -34,6 +35,7 @@ export function App() {
         <FeatureMapsPanel />
         <DreamPanel />
         <ExportPanel />
+        <ArchitecturePanel />
       </aside>
       <StatusBar />
       <Toasts />

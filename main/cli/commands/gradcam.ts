@@ -16,6 +16,10 @@ export interface GradcamOptions {
   method: string;
   colormap: string;
   alpha: number;
+  threshold: number;
+  scorecamChannels: number;
+  samples: number;
+  igSteps: number;
   raw?: string;
   overwrite?: boolean;
 }
@@ -35,6 +39,10 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
       method: options.method,
       colormap: options.colormap,
       alpha: options.alpha,
+      threshold: options.threshold,
+      scorecamChannels: options.scorecamChannels,
+      samples: options.samples,
+      steps: options.igSteps,
       inputRange: options.inputRange,
     });
     const overwrite = Boolean(options.overwrite);
@@ -58,12 +66,12 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
       overwrite,
       exportOne: (params) => session.run<ExportResult>('exportOverlay', params),
       onPhoto: ({ index, total, photo, status, reason }) => {
-        const what = status === 'ok' ? 'ok' : status === 'skipped' ? 'already done, skipped' : `failed: ${reason}`;
+        const what = status === 'ok' ? 'ok' : status === 'skipped' ? 'already done, skipped' : `failed: ${reason?.replace(`${photo.path}: `, '')}`;
         process.stderr.write(`[${index + 1}/${total}] ${photo.relPath}: ${what}\n`);
       },
     });
     process.stdout.write(`${summary.done.length} written, ${summary.skipped.length} already done, ${summary.failed.length} failed; summary: ${summary.summaryFile}\n`);
-    for (const failure of summary.failed) process.stdout.write(`failed: ${failure.path}: ${failure.reason}\n`);
+    for (const { path, reason } of summary.failed) process.stdout.write(`failed: ${reason.startsWith(path) ? reason : `${path}: ${reason}`}\n`);
     if (summary.failed.length > 0) process.exitCode = EXIT_SOME_FAILED;
   } finally {
     session.close();

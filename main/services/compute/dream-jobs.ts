@@ -1,8 +1,6 @@
 // Runs dreams in the compute process: frames go to a bounded frame store (kept for export),
 // to the studio as previews, and optionally to numbered PNG files (CLI).
 import { join } from 'node:path';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec } from '../../../preload/contract';
 import { dream, dreamPlan, visualiseChannel, type DreamFrame, type DreamOutcome } from '../../dream';
 import { FrameStore } from '../../dream/frame-store';
@@ -40,8 +38,10 @@ export interface DreamJobParams {
 }
 
 export async function runDreamJob(params: DreamJobParams, context: JobContext): Promise<DreamResult & { notes: string[]; files: string[] }> {
-  const spec = dreamSpecSchema.parse(params.spec);
-  const model = await getModel(spec.model);
+  const parsed = dreamSpecSchema.parse(params.spec);
+  const model = await getModel(parsed.model);
+  // Record what actually runs, so "dream again like this" and parameters.json are complete.
+  const spec: DreamSpec = { ...parsed, layers: parsed.layers ?? model.defaultDreamLayers.map((name) => ({ name, weight: 1 })) };
   const { image } = await decodePhoto(spec.path, spec.maxSize > 0 ? { maxSide: spec.maxSize } : undefined);
   const guide = spec.guide ? (await decodePhoto(spec.guide, { maxSide: Math.max(image.width, image.height) })).image : undefined;
   const plan = dreamPlan(model, image, spec);
@@ -82,7 +82,8 @@ async function collectFrames(
   context: JobContext,
   inputs: string[],
 ): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[] }> {
-  const frames = new FrameStore(await mkdtemp(join(tmpdir(), 'convscope-frames-')));
+  // Frames beyond the in-memory few spill to a temporary folder, created only when needed.
+  const frames = new FrameStore();
   const files: string[] = [];
   let last = first;
   let notes: string[] = [];
@@ -113,6 +114,8 @@ async function collectFrames(
       files.push(final);
     }
   } catch (error) {
+    // Let the generator run its own clean-up (tensors it holds) before the frames go.
+    await generator.return(undefined as never).catch(() => undefined);
     await frames.dispose();
     throw error;
   }
@@ -120,6 +123,9 @@ async function collectFrames(
 }
 
 function remember(jobId: string, entry: FinishedDream): void {
+  const replaced = finished.get(jobId);
+  if (replaced) void replaced.frames.dispose();
+  finished.delete(jobId);
   finished.set(jobId, entry);
   for (const [oldId, old] of finished) {
     if (finished.size <= KEPT_DREAMS) break;
@@ -134,4 +140,11 @@ async function previewDataUrl(image: RgbImage): Promise<string> {
     ? await resizeRgb(image, Math.round((image.width * PREVIEW_MAX_SIDE) / longest), Math.round((image.height * PREVIEW_MAX_SIDE) / longest))
     : image;
   return `data:image/jpeg;base64,${(await encodeJpeg(scaled)).toString('base64')}`;
+}
+
+/** Deletes every kept dream's frame cache (the compute process is shutting down). */
+export async function disposeAllDreams(): Promise<void> {
+  const all = [...finished.values()];
+  finished.clear();
+  await Promise.all(all.map((entry) => entry.frames.dispose()));
 }

@@ -1,7 +1,7 @@
 // Full-resolution exports: heatmap overlays (+ raw map, + sidecar) and dream frames/animations.
 // Every file is written atomically and never over an existing one unless the user said so.
-import { basename, dirname, extname, join } from 'node:path';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { ExplainSpec, ExportResult } from '../../../preload/contract';
 import { ApiError } from '../../../preload/contract';
@@ -15,6 +15,7 @@ import { throwIfAborted } from '../errors';
 import type { JobContext } from './context';
 import { getDream } from './dream-jobs';
 import { explainPhoto, overlayImage } from './heatmap';
+import { LAYER_METHODS } from '../../explain';
 
 export interface OverlayExportParams {
   spec: ExplainSpec;
@@ -37,9 +38,23 @@ async function refuseExisting(files: string[], overwrite: boolean, original: str
   }
 }
 
+/** The overlay is a .png, the raw map a .npy, and no two outputs share a path. */
+async function checkOverlayTargets(outFile: string, rawFile: string | undefined, sidecar: string): Promise<void> {
+  if (extname(outFile).toLowerCase() !== '.png') throw new ApiError('invalid-request', `${outFile}: the overlay is written as PNG; give the file a .png name`);
+  if (rawFile && extname(rawFile).toLowerCase() !== '.npy') throw new ApiError('invalid-request', `${rawFile}: the raw map is written as NumPy .npy; give the file a .npy name`);
+  const targets = [outFile, sidecar, ...(rawFile ? [rawFile] : [])];
+  if (new Set(targets.map((target) => resolve(target))).size !== targets.length) {
+    throw new ApiError('invalid-request', `${rawFile}: the raw map must not share a path with the overlay or its sidecar`);
+  }
+  for (const target of targets) {
+    if ((await stat(target).catch(() => null))?.isDirectory()) throw new ApiError('invalid-request', `${target}: is a folder; give a file name`);
+  }
+}
+
 export async function exportOverlay(params: OverlayExportParams, context: JobContext): Promise<ExportResult> {
   const sidecar = sidecarPathFor(params.outFile);
   const targets = [params.outFile, sidecar, ...(params.rawFile ? [params.rawFile] : [])];
+  await checkOverlayTargets(params.outFile, params.rawFile, sidecar);
   await refuseExisting(targets, params.overwrite, params.spec.path);
   const explained = await explainPhoto(params.spec, context, 0);
   throwIfAborted(context.signal);
@@ -61,14 +76,25 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
     height: overlay.height,
     model: explained.model.id,
     modelName: explained.model.name,
-    layer: explained.layer,
+    // Saliency methods other than Guided Grad-CAM work on the input, not on a layer.
+    layer: LAYER_METHODS.includes(params.spec.method) || params.spec.method === 'guided-gradcam' ? explained.layer : null,
     class: explained.classIndex,
     label: explained.label,
     score: explained.score,
     logit: explained.logit,
     method: params.spec.method,
-    parameters: { colormap: params.spec.colormap, alpha: params.spec.alpha, threshold: params.spec.threshold },
-    rawMap: params.rawFile ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32' } : undefined,
+    parameters: {
+      colormap: params.spec.colormap,
+      alpha: params.spec.alpha,
+      threshold: params.spec.threshold,
+      inputRange: explained.model.inputRange,
+      ...(params.spec.method === 'scorecam' ? { scorecamChannels: params.spec.scorecamChannels } : {}),
+      ...(params.spec.method === 'smoothgrad' ? { samples: params.spec.samples } : {}),
+      ...(params.spec.method === 'integrated-gradients' ? { steps: params.spec.steps } : {}),
+    },
+    rawMap: params.rawFile
+      ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: LAYER_METHODS.includes(params.spec.method) ? `layer ${explained.layer}` : 'model input (the photo resized to the model input size)' }
+      : undefined,
     completenessGap: explained.output.completenessGap,
     notes: [...explained.info.notes, ...explained.output.notes],
   };
@@ -119,7 +145,7 @@ export async function exportDream(params: DreamExportParams, context: JobContext
         context.progress(index + 1, dream.frames.count, `frame ${index + 1} of ${dream.frames.count}`);
       }
       await writeFileAtomic(join(staging, 'parameters.json'), sidecarJson(parameters));
-      if (params.overwrite) await rm(folder, { recursive: true, force: true });
+      if (params.overwrite) await removeFramesFolder(folder);
       await rename(staging, folder);
       return { files, sidecar: join(folder, 'parameters.json') };
     } catch (error) {
@@ -141,4 +167,13 @@ export async function exportDream(params: DreamExportParams, context: JobContext
   await writeFileAtomic(file, animation, { overwrite: params.overwrite, inputs: [dream.photoPath] });
   await writeFileAtomic(sidecar, sidecarJson(parameters), { overwrite: params.overwrite, inputs: [dream.photoPath] });
   return { files: [file], sidecar };
+}
+
+/** Replaces an earlier frames export only if it holds nothing but what Convscope wrote there. */
+async function removeFramesFolder(folder: string): Promise<void> {
+  const names = await readdir(folder).catch(() => null);
+  if (!names) return;
+  const ours = names.every((name) => /^frame-\d{4,}\.png$/.test(name) || name === 'parameters.json');
+  if (!ours) throw new ApiError('exists', `${folder}: holds files Convscope did not write; choose another folder`);
+  await rm(folder, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 // Every channel of one layer as a grid of small grey tiles (each channel normalised on its own).
 import type { FeatureMapsResult } from '../../../preload/contract';
-import { toModelInput } from '../../engine/preprocess';
+import { photoToModelInput } from '../../engine/preprocess';
 import { EngineError, type CnnModel } from '../../engine/types';
 import { encodePng } from '../../image/encode';
 import type { RgbImage } from '../../image/types';
@@ -11,7 +11,7 @@ export async function featureMaps(model: CnnModel, image: RgbImage, layer: strin
   if (!info.spatial) {
     throw new EngineError('not-spatial', `layer "${layer}" has output shape [${info.outputShape.join(', ')}]: it is not a spatial map`);
   }
-  const input = toModelInput(image, model, model.inputSize);
+  const input = await photoToModelInput(image, model);
   let values: Float32Array;
   let shape: number[];
   try {

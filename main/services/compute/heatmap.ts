@@ -1,13 +1,13 @@
 // The one chain from a photo to an explained map: decode → model input → method → raw map.
 // The studio, the exports and the CLI all start here and only differ in how they draw the result.
 import type { ExplainSpec } from '../../../preload/contract';
-import { toModelInput } from '../../engine/preprocess';
+import { photoToModelInput } from '../../engine/preprocess';
 import type { CnnModel } from '../../engine/types';
 import { explain, type ExplainOutput } from '../../explain';
 import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from '../../explain/render';
 import { decodePhoto } from '../../image/decode';
 import type { PhotoInfo, RgbImage } from '../../image/types';
-import { scoreImage } from './classify';
+import { scoreInput } from './classify';
 import type { JobContext } from './context';
 import { getModel } from './models';
 
@@ -28,18 +28,21 @@ export interface ExplainedPhoto {
 export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 'signal' | 'progress'>, maxSide = 0): Promise<ExplainedPhoto> {
   const model = await getModel(spec.model, spec.inputRange);
   const { image, info } = await decodePhoto(spec.path, maxSide > 0 ? { maxSide } : undefined);
-  const scores = scoreImage(model, image);
-  const classIndex = spec.classIndex ?? argmax(scores.logits);
-  if (classIndex >= model.labels.length) {
-    throw new RangeError(`class ${classIndex} does not exist in ${model.name} (it has ${model.labels.length} classes)`);
-  }
-  const layer = spec.layer ?? model.defaultCamLayer;
-  const input = toModelInput(image, model, model.inputSize);
+  const input = await photoToModelInput(image, model);
   try {
+    const scores = scoreInput(model, input);
+    const classIndex = spec.classIndex ?? argmax(scores.logits);
+    if (classIndex >= model.labels.length) {
+      throw new RangeError(`class ${classIndex} does not exist in ${model.name} (it has ${model.labels.length} classes: 0–${model.labels.length - 1})`);
+    }
+    const layer = spec.layer ?? model.defaultCamLayer;
     const output = await explain(model, input, {
       method: spec.method,
       layer,
       classIndex,
+      scorecamTopN: spec.scorecamChannels,
+      smoothgradSamples: spec.samples,
+      igSteps: spec.steps,
       signal: context.signal,
       onProgress: context.progress,
     });

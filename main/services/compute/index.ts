@@ -1,7 +1,7 @@
 // The compute process's service table: method name → function of (params, job context).
 import { explainSpec, type HeatmapResult } from '../../../preload/contract';
 import { initRuntime } from '../../engine/runtime';
-import { toModelInput } from '../../engine/preprocess';
+import { photoToModelInput } from '../../engine/preprocess';
 import { faithfulness } from '../../explain/faithfulness';
 import { decodePhoto } from '../../image/decode';
 import { encodePng } from '../../image/encode';
@@ -81,7 +81,7 @@ export const computeServices: Record<string, Service> = {
   async faithfulness(params: { spec: unknown; steps: number }, context) {
     const spec = explainSpec.parse(params.spec);
     const explained = await explainPhoto(spec, context, DISPLAY_MAX_SIDE);
-    const input = toModelInput(explained.image, explained.model, explained.model.inputSize);
+    const input = await photoToModelInput(explained.image, explained.model);
     try {
       return await faithfulness(explained.model, input, explained.output.map, explained.classIndex, {
         steps: params.steps,

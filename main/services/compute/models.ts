@@ -1,5 +1,6 @@
 // Which models exist and the one cache of loaded ones in this compute process.
-import type { LayerSummary, ModelSummary } from '../../../preload/contract';
+import { stat } from 'node:fs/promises';
+import { ApiError, type LayerSummary, type ModelSummary } from '../../../preload/contract';
 import { loadBundledModel, loadModelFromDir } from '../../engine';
 import type { CnnModel } from '../../engine/types';
 
@@ -17,7 +18,7 @@ export function getModel(id: string, inputRange?: [number, number]): Promise<Cnn
   if (cached) return cached;
   const model = (BUNDLED_MODELS as readonly string[]).includes(id)
     ? loadBundledModel(id as (typeof BUNDLED_MODELS)[number])
-    : loadModelFromDir(id);
+    : loadUserModel(id);
   model.catch(() => loaded.delete(id));
   loaded.set(id, model);
   return model;
@@ -41,4 +42,11 @@ export function summariseLayers(model: CnnModel): LayerSummary[] {
 /** The same model seen with another input range; methods keep working through the prototype. */
 function withInputRange(model: CnnModel, inputRange: [number, number]): CnnModel {
   return Object.create(model, { inputRange: { value: inputRange, enumerable: true } }) as CnnModel;
+}
+
+async function loadUserModel(dir: string): Promise<CnnModel> {
+  if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+    throw new ApiError('invalid-request', `unknown model "${dir}": use ${BUNDLED_MODELS.join(' or ')}, or a folder holding a tfjs model.json`);
+  }
+  return loadModelFromDir(dir);
 }

@@ -5,20 +5,11 @@ import type Konva from 'konva';
 import { Group, Image as KonvaImage, Layer, Line, Circle, Rect, Text } from 'react-konva';
 import { useStudio } from '../store';
 import type { StudioState } from '../store/types';
+import { containBox } from './geometry';
 
 interface PhotoSize {
   width: number;
   height: number;
-}
-
-/** The largest rectangle of the frame's aspect centred inside width × height. */
-export function containBox(frameWidth: number, frameHeight: number, width: number, height: number): { x: number; y: number; width: number; height: number } {
-  if (!frameWidth || !frameHeight) return { x: 0, y: 0, width, height };
-  const frameAspect = frameWidth / frameHeight;
-  if (Math.abs(frameAspect - width / height) < 0.02) return { x: 0, y: 0, width, height };
-  const scale = Math.min(width / frameWidth, height / frameHeight);
-  const fitted = { width: frameWidth * scale, height: frameHeight * scale };
-  return { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
 }
 
 export function DreamLayer({ width, height }: PhotoSize) {

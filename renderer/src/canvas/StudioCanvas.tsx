@@ -6,7 +6,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api';
 import { useElementSize, useLoadedImage } from '../lib/hooks';
 import { fileName, withoutFileName } from '../lib/text';
-import { METHOD_LABELS } from '../lib/methods';
+import type { HeatmapResult } from '../../../preload/contract';
+import { METHOD_LABELS, shortLabel } from '../lib/methods';
 import { useStudio } from '../store';
 import { useChannelOverlay } from './channelOverlay';
 import { DreamLayer, SwipeLayer } from './DreamLayers';
@@ -16,6 +17,14 @@ import { PhotoCaption } from './PhotoCaption';
 const ZOOM_STEP = 1.05;
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 64;
+
+/** A heatmap's method, plus whatever else differs from the other side (layer, class). */
+function compareLabel(map: HeatmapResult, other: HeatmapResult | null): string {
+  const parts = [METHOD_LABELS[map.method]];
+  if (other && other.layer !== map.layer) parts.push(map.layer);
+  if (other && other.classIndex !== map.classIndex) parts.push(shortLabel(map.label));
+  return parts.join(' · ');
+}
 
 export function StudioCanvas() {
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -37,8 +46,8 @@ export function StudioCanvas() {
       pinnedPng: state.pinnedB?.heatmapPng ?? null,
       compareHeat: state.compareHeatmaps && state.pinnedB !== null && state.heatmap !== null,
       heatDivider: state.heatDivider,
-      labelA: state.heatmap ? METHOD_LABELS[state.heatmap.method] : '',
-      labelB: state.pinnedB ? METHOD_LABELS[state.pinnedB.method] : '',
+      labelA: state.heatmap ? compareLabel(state.heatmap, state.pinnedB) : '',
+      labelB: state.pinnedB ? compareLabel(state.pinnedB, state.heatmap) : '',
     })),
   );
   const photoUrl = useMemo(() => (s.selectedPath ? api().photoUrl(s.selectedPath) : null), [s.selectedPath]);

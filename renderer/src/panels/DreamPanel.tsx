@@ -3,7 +3,9 @@ import { Section } from '../chrome/Section';
 import { NumberField } from '../chrome/NumberField';
 import { useStudio } from '../store';
 import { currentModel } from '../store/model';
-import { parseDreamLayers, type DreamParams } from '../store/dream';
+import { dreamChannelError, parseDreamLayers, type DreamParams } from '../store/dream';
+import { fileName } from '../lib/text';
+import { LayerSelect } from './LayerSelect';
 
 function statusText(status: string, frames: number, size: string | null, error: string | null, label: string | null): string {
   switch (status) {
@@ -36,11 +38,17 @@ export function DreamPanel() {
       setParam: state.setDreamParam,
       resetLayers: state.resetDreamLayers,
       run: state.runDream,
+      again: state.dreamAgainLikeThis,
+      canAgain: state.dreamResult !== null && state.dreamLabel === 'Deep Dream',
+      guide: state.dreamGuide,
+      selectedPath: state.selectedPath,
+      setGuide: state.setDreamGuide,
       cancel: state.cancelJob,
     })),
   );
   const set = <K extends keyof DreamParams>(key: K) => (value: DreamParams[K]) => s.setParam(key, value);
   const layersError = s.params.layersText ? parseDreamLayers(s.params.layersText).error : null;
+  const channelError = dreamChannelError(s.params);
   const running = s.status === 'running';
   return (
     <Section title="Deep Dream" testId="panel-dream">
@@ -93,14 +101,68 @@ export function DreamPanel() {
           </button>
         </div>
       </div>
+      <div className="subhead">Channel objective (optional)</div>
+      <div className="field-grid">
+        <LayerSelect
+          label="Layer"
+          testId="dream-channel-layer"
+          emptyLabel="Off: use the layers above"
+          value={s.params.channelLayer}
+          onChange={(layer) => s.setParam('channelLayer', layer)}
+        />
+        <label className="field">
+          <span>Channel</span>
+          <input
+            type="number"
+            data-testid="dream-channel-index"
+            min={0}
+            step={1}
+            placeholder="e.g. 12"
+            disabled={!s.params.channelLayer}
+            value={s.params.channelIndex ?? ''}
+            onChange={(event) => s.setParam('channelIndex', event.target.value === '' ? null : Math.max(0, Math.floor(Number(event.target.value))))}
+          />
+        </label>
+      </div>
+      {channelError && <p className="inline-error">{channelError}</p>}
+      <div className="subhead">Guide image (optional)</div>
+      <div className="guide-row" data-testid="dream-guide" data-path={s.guide ?? ''}>
+        {s.guide ? (
+          <>
+            <span className="muted">Steer towards</span> <code title={s.guide}>{fileName(s.guide)}</code>
+            <button className="small" data-testid="dream-guide-clear" onClick={() => s.setGuide(null)}>
+              Clear
+            </button>
+          </>
+        ) : (
+          <button
+            className="small"
+            data-testid="dream-guide-use"
+            disabled={!s.selectedPath}
+            title="Pick a photo in the library, press this, then pick the photo to dream on"
+            onClick={() => s.setGuide(s.selectedPath)}
+          >
+            Use selected photo as guide
+          </button>
+        )}
+      </div>
+      {s.guide && s.params.channelLayer && <p className="hint">A guide image replaces the channel objective.</p>}
       {s.error && (
         <p className="inline-error" data-testid="dream-error">
           {s.error}
         </p>
       )}
       <div className="button-row">
-        <button className="primary" data-testid="dream-run" disabled={!s.ready || running || layersError !== null} onClick={() => void s.run()}>
+        <button className="primary" data-testid="dream-run" disabled={!s.ready || running || layersError !== null || channelError !== null} onClick={() => void s.run()}>
           {s.status === 'done' ? 'Dream again' : 'Run dream'}
+        </button>
+        <button
+          data-testid="dream-again-like-this"
+          disabled={!s.canAgain || running}
+          title="Run the last dream again with exactly the parameters it used (photo, layers, seed…)"
+          onClick={() => void s.again()}
+        >
+          Dream again like this
         </button>
         {running && s.jobId && (
           <button data-testid="dream-cancel" onClick={() => void s.cancel(s.jobId!)}>

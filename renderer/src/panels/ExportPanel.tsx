@@ -64,6 +64,7 @@ function BatchExport() {
       exporting: state.exporting,
       hasModel: state.modelId !== null,
       lastBatch: state.lastBatch,
+      note: state.batchNote,
       setRawMaps: state.setBatchRawMaps,
       setTemplate: state.setBatchTemplate,
       exportBatch: state.exportBatch,
@@ -108,6 +109,11 @@ function BatchExport() {
       </div>
       {s.job && <JobProgress job={s.job} />}
       <p className="hint">Photos already exported with the same names are skipped (resume).</p>
+      {s.note && !s.running && (
+        <p className="hint" data-testid="batch-note">
+          {s.note}
+        </p>
+      )}
       {s.lastBatch && !s.running && <BatchSummary batch={s.lastBatch} />}
     </div>
   );

@@ -2,7 +2,7 @@ import { useStudio } from '../store';
 import { formatShape } from '../lib/methods';
 
 /** Drops the batch dimension (null / -1) that Keras puts first. */
-function displayShape(shape: (number | null)[]): string {
+export function displayShape(shape: (number | null)[]): string {
   const dims = shape.length > 1 && (shape[0] === null || shape[0] === -1) ? shape.slice(1) : shape;
   return formatShape(dims.map((dim) => (dim === null ? -1 : dim)));
 }
@@ -13,16 +13,19 @@ interface LayerSelectProps {
   testId: string;
   label: string;
   disabled?: boolean;
+  /** When given, an extra first option with value '' (e.g. "off"). */
+  emptyLabel?: string;
 }
 
 /** Spatial layers are selectable; 2-D layers are listed but disabled, with the reason. */
-export function LayerSelect({ value, onChange, testId, label, disabled }: LayerSelectProps) {
+export function LayerSelect({ value, onChange, testId, label, disabled, emptyLabel }: LayerSelectProps) {
   const layers = useStudio((state) => state.layers);
   return (
     <label className="field">
       <span>{label}</span>
       <select data-testid={testId} value={value ?? ''} disabled={disabled || !layers.length} onChange={(event) => onChange(event.target.value)}>
         {!layers.length && <option value="">Loading layers…</option>}
+        {layers.length > 0 && emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
         {layers.map((layer) => (
           <option
             key={layer.name}

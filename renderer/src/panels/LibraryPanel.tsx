@@ -46,16 +46,19 @@ export function LibraryPanel() {
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDropping(false);
-    const file = event.dataTransfer.files[0];
-    if (!file) return;
-    const path = api().pathForFile?.(file) ?? null;
-    if (!path) {
+    const files = [...event.dataTransfer.files];
+    if (!files.length) return;
+    const paths = files.map((file) => api().pathForFile?.(file) ?? null).filter((path): path is string => Boolean(path));
+    if (!paths.length) {
       s.toast('info', 'This host cannot read dropped folders: type the folder path and press Open.');
       return;
     }
-    // A dropped photo opens its folder with the photo selected.
-    if (PHOTO_EXTENSION.test(path)) void s.openFolder(parentOf(path), { select: path });
-    else void s.openFolder(path);
+    // Each dropped folder is added to the library; a dropped photo opens its folder with the photo selected.
+    const folders = new Set(paths.map((path) => (PHOTO_EXTENSION.test(path) ? parentOf(path) : path)));
+    const photo = paths.find((path) => PHOTO_EXTENSION.test(path));
+    void (async () => {
+      for (const folder of folders) await s.openFolder(folder, photo && parentOf(photo) === folder ? { select: photo } : {});
+    })();
   }
 
   return (

@@ -1,8 +1,11 @@
-import type { Colormap, ExplainSpec, FaithfulnessResult, FeatureMapsResult, HeatmapResult, Method } from '../../../preload/contract';
+import type { Colormap, FaithfulnessResult, FeatureMapsResult, HeatmapResult, Method, RequestOf } from '../../../preload/contract';
 import { api, newJobId } from '../lib/api';
 import { METHOD_LABELS } from '../lib/methods';
 import { withJob } from './jobs';
 import type { SliceCreator, StudioState } from './types';
+
+/** What the studio sends: the request's input shape (fields with defaults may be left out). */
+export type ExplainRequestSpec = RequestOf<'explain:heatmap'>['spec'];
 
 export type FeatureSort = 'index' | 'mean-desc' | 'mean-asc';
 
@@ -20,7 +23,7 @@ export interface ExplainSlice {
   heatmapKey: string | null;
   heatmapJob: string | null;
   /** The spec the shown heatmap was computed from (what faithfulness measures). */
-  heatmapSpec: ExplainSpec | null;
+  heatmapSpec: ExplainRequestSpec | null;
   faithfulness: FaithfulnessResult | null;
   /** heatmapKey of the map the faithfulness numbers belong to. */
   faithfulnessKey: string | null;
@@ -55,7 +58,7 @@ export interface ExplainSlice {
 }
 
 /** The spec the heatmap and the overlay export use, or null when no photo or model is chosen. */
-export function explainSpecOf(state: StudioState): ExplainSpec | null {
+export function explainSpecOf(state: StudioState): ExplainRequestSpec | null {
   if (!state.selectedPath || !state.modelId) return null;
   return {
     path: state.selectedPath,
@@ -70,7 +73,7 @@ export function explainSpecOf(state: StudioState): ExplainSpec | null {
 }
 
 /** Alpha only changes the blend on the canvas; everything else changes the map itself. */
-export function heatmapKeyOf(spec: ExplainSpec | null): string | null {
+export function heatmapKeyOf(spec: ExplainRequestSpec | null): string | null {
   if (!spec) return null;
   const { alpha: _alpha, ...rest } = spec;
   return JSON.stringify(rest);
@@ -119,7 +122,7 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
     await withJob(
       get,
       'heatmap',
-      `${METHOD_LABELS[spec.method]} heatmap`,
+      `${METHOD_LABELS[spec.method ?? 'gradcam']} heatmap`,
       async () => {
         const result = await api().call('explain:heatmap', { jobId, spec });
         if (get().selectedPath === spec.path && get().modelId === spec.model) {
@@ -145,7 +148,7 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
     await withJob(
       get,
       'faithfulness',
-      `Faithfulness of ${METHOD_LABELS[spec.method]}`,
+      `Faithfulness of ${METHOD_LABELS[spec.method ?? 'gradcam']}`,
       async () => {
         const result = await api().call('explain:faithfulness', { jobId, spec });
         if (get().heatmapKey === key) set({ faithfulness: result, faithfulnessKey: key });

@@ -1,4 +1,4 @@
-import type { BatchResult, ExplainSpec, ExportResult } from '../../../preload/contract';
+import type { BatchResult, ExportResult, RequestOf } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { explainSpecOf } from './explain';
 import { withJob } from './jobs';
@@ -33,6 +33,8 @@ export interface ExportSlice {
   batchTemplate: string;
   batchJob: string | null;
   lastBatch: BatchRecord | null;
+  /** Said after a batch that did not finish (cancelled or failed as a whole). */
+  batchNote: string | null;
   setBatchRawMaps(rawMaps: boolean): void;
   setBatchTemplate(template: string): void;
   exportBatch(scope: BatchScope): Promise<void>;
@@ -44,7 +46,7 @@ export interface ExportSlice {
 }
 
 /** The explain settings a batch applies to every photo (no photo of its own). */
-export function batchSpecOf(state: StudioState): Omit<ExplainSpec, 'path'> | null {
+export function batchSpecOf(state: StudioState): RequestOf<'export:batch'>['spec'] | null {
   if (!state.modelId) return null;
   return {
     model: state.modelId,
@@ -120,6 +122,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
     batchTemplate: DEFAULT_BATCH_TEMPLATE,
     batchJob: null,
     lastBatch: null,
+    batchNote: null,
 
     setBatchRawMaps: (batchRawMaps) => set({ batchRawMaps }),
     setBatchTemplate: (batchTemplate) => set({ batchTemplate }),
@@ -144,7 +147,8 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
       const outDir = outDirOrComplain();
       if (!outDir) return;
       const jobId = newJobId();
-      set({ batchJob: jobId, exporting: true, lastBatch: null });
+      set({ batchJob: jobId, exporting: true, lastBatch: null, batchNote: null });
+      let cancelled = false;
       const label = `Batch export (${paths.length} photo${paths.length === 1 ? '' : 's'})`;
       try {
         const result = await withJob(
@@ -152,8 +156,15 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
           'batch',
           label,
           () => api().call('export:batch', { jobId, paths, spec, outDir, rawMaps: state.batchRawMaps, template: state.batchTemplate, overwrite: false }),
-          { jobId },
+          {
+            jobId,
+            quietCancel: () => {
+              cancelled = true;
+              return false;
+            },
+          },
         );
+        if (cancelled) set({ batchNote: 'Cancelled. Press the button again to resume: photos already written are skipped.' });
         if (result) {
           set({ lastBatch: { scope, outDir, photos: paths.length, result } });
           get().toast(result.failed.length ? 'info' : 'success', `Batch export: ${result.done} written, ${result.skipped} already done, ${result.failed.length} failed`);
@@ -205,6 +216,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
           outDir,
           what,
           ...(what === 'frame' && frame !== undefined ? { frame } : {}),
+          fps: get().fps,
           overwrite,
         }),
       );

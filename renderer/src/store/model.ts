@@ -75,7 +75,9 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
       models: withModel(state.models, model),
       recentModels: folder ? [folder, ...state.recentModels.filter((path) => path !== folder)].slice(0, 8) : state.recentModels,
     }));
-    get().selectModel(model.id);
+    // Re-opening the chosen model (e.g. at start-up) keeps it chosen; its layers still need listing.
+    if (get().modelId === model.id) void get().loadLayers();
+    else get().selectModel(model.id);
   },
 
   async openModel(path) {
@@ -154,6 +156,11 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
       const models = get().models.reduce((all, model) => (all.some((candidate) => candidate.id === model.id) ? all : [...all, model]), listed);
       set({ models, modelsError: null });
       const wanted = get().modelId;
+      // The last session ended on a model opened from a folder: open it again.
+      if (wanted && !models.some((model) => model.id === wanted) && get().recentModels.includes(wanted)) {
+        await get().openModel(wanted);
+        if (get().models.some((model) => model.id === wanted)) return;
+      }
       const chosen = models.find((model) => model.id === wanted) ?? models.find((model) => model.id === 'inception_v3') ?? models[0];
       if (!chosen) return;
       if (chosen.id !== wanted) set({ modelId: chosen.id });
