@@ -38,6 +38,8 @@ export const explainSpec = z.object({
   steps: z.number().int().min(2).max(4096).default(64),
 });
 export type ExplainSpec = z.infer<typeof explainSpec>;
+/** What a caller sends (defaults may be left out). */
+export type ExplainSpecInput = z.input<typeof explainSpec>;
 
 export const dreamSpec = z.object({
   path,
@@ -62,6 +64,7 @@ export type DreamSpec = z.infer<typeof dreamSpec>;
 export const requests = {
   'app:info': z.object({}),
   'library:open': z.object({ path }),
+  'library:close': z.object({ path }),
   'library:pickFolder': z.object({}),
   'models:list': z.object({}),
   'models:layers': z.object({ model: modelId }),
@@ -280,6 +283,7 @@ export interface FiltersResult {
 export interface Results {
   'app:info': AppInfo;
   'library:open': FolderListing;
+  'library:close': { closed: boolean };
   'library:pickFolder': string | null;
   'models:list': ModelSummary[];
   'models:layers': LayerSummary[];

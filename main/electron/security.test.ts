@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ELECTRON_CSP, isAppUrl, secureWebPreferences } from './security';
-import { contentSecurityPolicy } from '../server/browser-host';
+import { browserHostCsp } from '../server/browser-host';
 
 describe('studio window security settings', () => {
   it('isolates the page from Node', () => {
@@ -19,7 +19,7 @@ describe('studio window security settings', () => {
   });
 
   it('has a strict CSP on both hosts: no inline or remote scripts, no eval', () => {
-    for (const csp of [ELECTRON_CSP, contentSecurityPolicy(4321)]) {
+    for (const csp of [ELECTRON_CSP, browserHostCsp(4321)]) {
       const scriptSrc = csp.split(';').map((part) => part.trim()).find((part) => part.startsWith('script-src'));
       expect(scriptSrc).toBe("script-src 'self'");
       expect(csp).toContain("default-src 'self'");

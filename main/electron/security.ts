@@ -1,3 +1,5 @@
+import { contentSecurityPolicy } from '../csp';
+
 // The security settings of the studio window, in one object that tests can check without Electron.
 export function secureWebPreferences(preloadPath: string) {
   return {
@@ -15,16 +17,7 @@ export function secureWebPreferences(preloadPath: string) {
 }
 
 /** The page's CSP, sent as a response header for every renderer file. */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: convscope-media:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = contentSecurityPolicy({ images: ['convscope-media:'] });
 
 /** Only our own pages may be shown; everything else is refused. */
 export function isAppUrl(url: string, rendererUrl: string): boolean {

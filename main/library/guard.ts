@@ -22,6 +22,13 @@ export class FolderGuard {
     return real;
   }
 
+  /** Stops serving a folder the user closed; true if it was open. */
+  forget(root: string): boolean {
+    const index = this.allowed.indexOf(root);
+    if (index >= 0) this.allowed.splice(index, 1);
+    return index >= 0;
+  }
+
   roots(): string[] {
     return [...this.allowed];
   }

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SocketMessage } from '../../preload/contract';
 import type { AppCore } from '../services/app-core';
 import { photoResponse } from '../services/media';
+import { contentSecurityPolicy } from '../csp';
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -38,17 +39,8 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+export function browserHostCsp(port: number): string {
+  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`, `ws://[::1]:${port}`] });
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
@@ -81,7 +73,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (url.pathname === '/' || url.pathname === '/index.html') {
       // The page itself is harmless without the token, but nothing it asks for works without it.
       const html = await readFile(join(options.rendererDir, 'index.html'));
-      return send(response, 200, CONTENT_TYPES['.html'], html, { 'Content-Security-Policy': contentSecurityPolicy(port) });
+      return send(response, 200, CONTENT_TYPES['.html'], html, { 'Content-Security-Policy': browserHostCsp(port) });
     }
     const file = staticFile(options.rendererDir, url.pathname);
     if (!file) return send(response, 404, 'text/plain', 'not found');

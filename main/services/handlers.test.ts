@@ -55,6 +55,18 @@ describe('handler table', () => {
     expect(escape).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
     const notFolder = await dispatch('library:open', { path: join(root, 'secret.jpg') });
     expect(notFolder).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const relativePath = await dispatch('library:open', { path: 'photos' });
+    expect(relativePath).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('stops serving a folder once it is closed', async () => {
+    const { dispatch, guard } = dispatcher();
+    const opened = (await dispatch('library:open', { path: photo('everyday') })) as { ok: true; result: { root: string } };
+    const chelsea = join(opened.result.root, 'chelsea.png');
+    expect(await guard.resolve(chelsea)).toBe(chelsea);
+    expect(await dispatch('library:close', { path: opened.result.root })).toEqual({ ok: true, result: { closed: true } });
+    expect(await guard.resolve(chelsea)).toBeNull();
+    expect(await dispatch('explain:classify', { jobId: 'j', path: chelsea, model: 'mobilenet_v2' })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
   });
 
   it('survives hundreds of random payloads', async () => {

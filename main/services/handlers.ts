@@ -85,6 +85,12 @@ export function createHandlers(deps: HostDeps): Handlers {
       return listFolder(root);
     },
 
+    async 'library:close'({ path }) {
+      watchers.get(path)?.();
+      watchers.delete(path);
+      return { closed: guard.forget(path) };
+    },
+
     async 'library:pickFolder'() {
       return deps.pickFolder ? deps.pickFolder() : null;
     },

@@ -140,6 +140,8 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
   },
 
   closeFolder(root) {
+    // The host stops serving and watching it; the studio forgets it at once either way.
+    void api().call('library:close', { path: root }).catch(() => undefined);
     const folders = get().folders.filter((folder) => folder.root !== root);
     const present = new Set(allPhotos(folders).map((photo) => photo.path));
     set((state) => ({ folders, multiSelection: state.multiSelection.filter((path) => present.has(path)) }));
