@@ -83,6 +83,19 @@ describe('convscope CLI', () => {
     expect(Math.max(final.width!, final.height!)).toBe(256);
   });
 
+  it('dreams again like an earlier dream from its parameters.json, flags on the line winning', () => {
+    const first = join(out, 'again-1');
+    const second = join(out, 'again-2');
+    expect(convscope('dream', photo('everyday/rocket.jpg'), '--out', first, '--model', 'mobilenet_v2', '--max-size', '96', '--octaves', '1', '--steps', '2', '--seed', '11').code).toBe(0);
+    const again = convscope('dream', photo('everyday/rocket.jpg'), '--out', second, '--params', join(first, 'parameters.json'), '--steps', '3');
+    expect(again.code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(second, 'parameters.json'), 'utf8')).parameters;
+    expect(saved).toMatchObject({ model: 'mobilenet_v2', maxSize: 96, seed: 11, steps: 3 });
+    expect(saved.layers.length).toBeGreaterThan(0);
+    expect(readFileSync(join(second, 'frame-0001.png')).equals(readFileSync(join(first, 'frame-0001.png')))).toBe(true);
+    expect(existsSync(join(second, 'frame-0003.png'))).toBe(true);
+  });
+
   it('gradcam over a folder reports every bad photo, continues, and exits 1', () => {
     const dir = join(out, 'awkward');
     const result = convscope('gradcam', photo('awkward'), '--out', dir, '--model', 'mobilenet_v2', '--method', 'gradcam++');

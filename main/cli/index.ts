@@ -69,6 +69,7 @@ program
   .option('--seed <n>', 'random seed', parseNumber('--seed', { min: 0, max: 2 ** 31 - 1, integer: true }), 1)
   .option('--guide <image>', 'guide image (guided dream)')
   .addOption(new Option('--animate <format>', 'also write an animation').choices(['webp', 'gif']))
+  .option('--params <parameters.json>', 'dream again like an earlier dream (its parameters.json); flags given here win')
   .option('--json', 'one JSON line per step on stdout')
   .option('--overwrite', 'replace existing frames')
   .action(lazy(() => import('./commands/dream'), 'dreamCommand'));

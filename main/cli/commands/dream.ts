@@ -1,9 +1,11 @@
 // `convscope dream <image> --out <dir>`: one PNG per iteration, final.png, parameters.json.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { dreamSpec, type ExportResult, type HostEvent } from '../../../preload/contract';
+import { dreamSpec, type DreamResult, type ExportResult, type HostEvent } from '../../../preload/contract';
 import { writeFileAtomic } from '../../export/atomic';
 import { sidecarJson } from '../../export/sidecar';
+import { UsageError } from '../errors';
 import { CliSession } from '../session';
 
 export interface DreamOptions {
@@ -23,25 +25,42 @@ export interface DreamOptions {
   animate?: 'webp' | 'gif';
   json?: boolean;
   overwrite?: boolean;
+  /** parameters.json of an earlier dream: dream again like this (flags given on the line win). */
+  params?: string;
 }
 
-export async function dreamCommand(image: string, options: DreamOptions): Promise<void> {
+const SPEC_OPTIONS = ['model', 'layers', 'objective', 'channel', 'octaves', 'octaveScale', 'steps', 'stepSize', 'tile', 'maxSize', 'seed', 'guide'] as const;
+
+/** The earlier dream's parameters, overridden by every flag the user typed on this command line. */
+async function startingParameters(options: DreamOptions, command: Command | undefined): Promise<Record<string, unknown>> {
+  const typed = (key: string): boolean => !options.params || command?.getOptionValueSource(key) === 'cli';
+  let saved: Record<string, unknown> = {};
+  if (options.params) {
+    const file = resolve(options.params);
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new UsageError(`${file}: cannot read the parameters file`);
+    });
+    try {
+      const parsed = JSON.parse(text) as { parameters?: Record<string, unknown> };
+      saved = parsed.parameters ?? (parsed as Record<string, unknown>);
+    } catch {
+      throw new UsageError(`${file}: not a JSON parameters file (use the parameters.json a dream wrote)`);
+    }
+  }
+  const chosen: Record<string, unknown> = { ...saved };
+  for (const key of SPEC_OPTIONS) if (typed(key) && options[key] !== undefined) chosen[key] = options[key];
+  if (typeof chosen.guide === 'string') chosen.guide = resolve(chosen.guide);
+  return chosen;
+}
+
+export async function dreamCommand(image: string, options: DreamOptions, command?: Command): Promise<void> {
   const outDir = resolve(options.out);
-  const spec = dreamSpec.parse({
-    path: resolve(image),
-    model: options.model,
-    layers: options.layers,
-    objective: options.objective,
-    channel: options.channel,
-    octaves: options.octaves,
-    octaveScale: options.octaveScale,
-    steps: options.steps,
-    stepSize: options.stepSize,
-    tile: options.tile,
-    maxSize: options.maxSize,
-    seed: options.seed,
-    guide: options.guide ? resolve(options.guide) : undefined,
-  });
+  const parsed = dreamSpec.safeParse({ ...(await startingParameters(options, command)), path: resolve(image) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`${options.params ?? 'dream'}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const spec = parsed.data;
   await mkdir(outDir, { recursive: true });
   const session = new CliSession();
   try {
@@ -53,13 +72,13 @@ export async function dreamCommand(image: string, options: DreamOptions): Promis
         process.stderr.write(`\r${event.message} (${event.done}/${event.total})   `);
       }
     };
-    const result = await session.run<{ frames: number; width: number; height: number; notes: string[]; files: string[] }>(
+    const result = await session.run<DreamResult & { files: string[] }>(
       'dream',
       { spec, framesDir: outDir, previews: false, overwrite: Boolean(options.overwrite) },
       onEvent,
     );
     if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
-    await writeFileAtomic(join(outDir, 'parameters.json'), sidecarJson({ kind: 'deep-dream', parameters: spec, frames: result.frames, width: result.width, height: result.height, notes: result.notes }), { overwrite: Boolean(options.overwrite) });
+    await writeFileAtomic(join(outDir, 'parameters.json'), sidecarJson({ kind: 'deep-dream', parameters: result.spec, frames: result.frames, width: result.width, height: result.height, notes: result.notes }), { overwrite: Boolean(options.overwrite) });
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     if (options.animate) {
       const animation = await session.run<ExportResult>('exportDream', { dreamJobId: session.lastJobId, outDir, what: options.animate, overwrite: Boolean(options.overwrite) });
