@@ -199,7 +199,10 @@ export interface Classification {
 
 export interface HeatmapResult {
   model: string;
-  layer: string;
+  /** The explained layer; null for methods that work on the input (saliency methods). */
+  layer: string | null;
+  /** True when the method ignores the class (Eigen-CAM). */
+  classAgnostic: boolean;
   classIndex: number;
   label: string;
   score: number;
@@ -209,6 +212,12 @@ export interface HeatmapResult {
   mapHeight: number;
   /** The coloured heatmap (RGBA PNG, transparent below threshold) sized to the displayed photo. */
   heatmapPng: string; // data: URL
+  /**
+   * The same map before colouring: upsampled and normalised to 0..255, one grey channel (PNG
+   * data: URL, same size as heatmapPng). The studio recolours it for another colormap or threshold
+   * with the shared LUTs (main/explain/colormaps.ts) instead of computing the map again.
+   */
+  mapPng: string;
   width: number;
   height: number;
   /** e.g. "no positive evidence for this class" */

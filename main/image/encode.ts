@@ -1,4 +1,4 @@
-// Encodes raw pixels (RGB or RGBA, 8-bit, row-major) to PNG or JPEG, and resamples RgbImages.
+// Encodes raw pixels (grey, RGB or RGBA, 8-bit, row-major) to PNG or JPEG, and resamples RgbImages.
 import sharp from 'sharp';
 import type { RgbImage } from './types';
 
@@ -6,7 +6,7 @@ export interface RawPixels {
   data: Uint8Array;
   width: number;
   height: number;
-  channels: 3 | 4;
+  channels: 1 | 3 | 4;
 }
 
 function fromRaw(img: RgbImage | RawPixels) {

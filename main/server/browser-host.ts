@@ -40,7 +40,7 @@ export interface BrowserHost {
 }
 
 export function browserHostCsp(port: number): string {
-  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`, `ws://[::1]:${port}`] });
+  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {

@@ -14,7 +14,7 @@ import { encodePng } from '../../image/encode';
 import { throwIfAborted } from '../errors';
 import type { JobContext } from './context';
 import { getDream } from './dream-jobs';
-import { explainPhoto, overlayImage } from './heatmap';
+import { explainPhoto, overlayImage, usesLayer } from './heatmap';
 import { LAYER_METHODS } from '../../explain';
 
 export interface OverlayExportParams {
@@ -77,7 +77,7 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
     model: explained.model.id,
     modelName: explained.model.name,
     // Saliency methods other than Guided Grad-CAM work on the input, not on a layer.
-    layer: LAYER_METHODS.includes(params.spec.method) || params.spec.method === 'guided-gradcam' ? explained.layer : null,
+    layer: usesLayer(params.spec.method) ? explained.layer : null,
     class: explained.classIndex,
     label: explained.label,
     score: explained.score,

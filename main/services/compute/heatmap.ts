@@ -3,7 +3,7 @@
 import type { ExplainSpec } from '../../../preload/contract';
 import { photoToModelInput } from '../../engine/preprocess';
 import type { CnnModel } from '../../engine/types';
-import { explain, type ExplainOutput } from '../../explain';
+import { explain, LAYER_METHODS, type ExplainOutput, type RawMap } from '../../explain';
 import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from '../../explain/render';
 import { decodePhoto } from '../../image/decode';
 import type { PhotoInfo, RgbImage } from '../../image/types';
@@ -46,6 +46,11 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
       signal: context.signal,
       onProgress: context.progress,
     });
+    const aspect = Math.max(image.width / image.height, image.height / image.width);
+    const [inputHeight, inputWidth] = model.inputSize;
+    if (aspect > 3) {
+      output.notes.push(`the ${image.width}×${image.height} photo was squeezed into the model's ${inputWidth}×${inputHeight} input (aspect ${aspect.toFixed(1)}:1); crop it for a sharper map`);
+    }
     return {
       model,
       image,
@@ -62,10 +67,19 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
   }
 }
 
+/** The map upsampled to width×height and normalised to 0..1. */
+export function normalisedMap(explained: ExplainedPhoto, width: number, height: number): RawMap {
+  return normalizeMap(upsampleMap(explained.output.map, width, height));
+}
+
 /** The map upsampled to the image, normalised, coloured (RGBA). */
 export function heatmapRgba(explained: ExplainedPhoto, spec: ExplainSpec, width: number, height: number): Uint8Array {
-  const normalised = normalizeMap(upsampleMap(explained.output.map, width, height));
-  return colorize(normalised, spec.colormap, spec.threshold);
+  return colorize(normalisedMap(explained, width, height), spec.colormap, spec.threshold);
+}
+
+/** Whether the method explains a layer (the Grad-CAM family, and Guided Grad-CAM through Grad-CAM). */
+export function usesLayer(method: ExplainSpec['method']): boolean {
+  return LAYER_METHODS.includes(method) || method === 'guided-gradcam';
 }
 
 /** The overlay at the decoded image's resolution. */

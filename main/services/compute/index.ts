@@ -11,7 +11,8 @@ import { runDreamJob, runVisualiseJob, type DreamJobParams, type VisualiseParams
 import { exportDream, exportOverlay, type DreamExportParams, type OverlayExportParams } from './exports';
 import { featureMaps } from './feature-maps';
 import { firstLayerFilters } from './filters';
-import { explainPhoto, heatmapRgba } from './heatmap';
+import { explainPhoto, normalisedMap, usesLayer } from './heatmap';
+import { colorize } from '../../explain/render';
 import { BUNDLED_MODELS, getModel, summariseLayers, summariseModel } from './models';
 
 /** The studio's photos are decoded at most this large for display-side work (exports use full size). */
@@ -54,11 +55,16 @@ export const computeServices: Record<string, Service> = {
     const scale = Math.min(1, HEATMAP_MAX_SIDE / Math.max(width, height));
     const heatWidth = Math.max(1, Math.round(width * scale));
     const heatHeight = Math.max(1, Math.round(height * scale));
-    const rgba = heatmapRgba(explained, spec, heatWidth, heatHeight);
+    const normalised = normalisedMap(explained, heatWidth, heatHeight);
+    const grey = Uint8Array.from(normalised.data, (value) => Math.round(value * 255));
+    const rgba = colorize(normalised, spec.colormap, spec.threshold);
     const png = await encodePng({ data: rgba, width: heatWidth, height: heatHeight, channels: 4 });
+    const mapPng = await encodePng({ data: grey, width: heatWidth, height: heatHeight, channels: 1 });
     return {
       model: explained.model.id,
-      layer: explained.layer,
+      layer: usesLayer(spec.method) ? explained.layer : null,
+      classAgnostic: spec.method === 'eigencam',
+      mapPng: `data:image/png;base64,${mapPng.toString('base64')}`,
       classIndex: explained.classIndex,
       label: explained.label,
       score: explained.score,
