@@ -16,8 +16,33 @@ async function layerOpaquePixels(page: Page, layer: number): Promise<number> {
   }, layer);
 }
 
+/** A checksum of one Konva layer's pixels (1 = heatmap), to tell that it was redrawn differently. */
+async function layerChecksum(page: Page, layer: number): Promise<number> {
+  return page.getByTestId('canvas').evaluate((element, index) => {
+    const canvas = element.querySelectorAll('canvas')[index] as HTMLCanvasElement | undefined;
+    if (!canvas) return 0;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let checksum = 0;
+    for (let i = 0; i < data.length; i += 4) checksum = (checksum * 31 + data[i]! + data[i + 1]! * 3 + data[i + 2]! * 7 + data[i + 3]! * 11) % 1_000_000_007;
+    return checksum;
+  }, layer);
+}
+
+/** Counts the 'explain:heatmap' requests the page sends to the host over its socket from the next page load on. */
+function watchHeatmapCalls(page: Page): () => number {
+  let calls = 0;
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).includes('"explain:heatmap"')) calls++;
+    }),
+  );
+  return () => calls;
+}
+
 test('explain: method, layer, class, colormap, feature maps, export with overwrite', async ({ studio: page }) => {
   const id = (testId: string) => page.getByTestId(testId);
+  const heatmapCalls = watchHeatmapCalls(page);
+  await page.reload(); // the socket opened before the watcher; a reload opens a watched one
 
   await id('folder-path').fill(`${PHOTOS}/everyday`);
   await id('open-folder').click();
@@ -54,6 +79,21 @@ test('explain: method, layer, class, colormap, feature maps, export with overwri
   await expect(result).toHaveAttribute('data-layer', otherLayer);
   await expect(result).toHaveAttribute('data-class-index', secondClass!);
   await expect.poll(() => layerOpaquePixels(page, 1)).toBeGreaterThan(0);
+
+  // Colormap and threshold recolour the same map on the client: new pixels, no new host call.
+  expect(heatmapCalls()).toBe(1);
+  const viridisPixels = await layerChecksum(page, 1);
+  const viridisOpaque = await layerOpaquePixels(page, 1);
+  await id('colormap-select').selectOption('inferno');
+  await expect.poll(() => layerChecksum(page, 1)).not.toBe(viridisPixels);
+  await expect(id('show-heatmap')).toHaveText('Show heatmap');
+  await id('threshold-slider').fill('0.5');
+  await expect.poll(() => layerOpaquePixels(page, 1)).toBeLessThan(viridisOpaque);
+  await expect(id('show-heatmap')).toHaveText('Show heatmap');
+  await id('threshold-slider').fill('0');
+  await id('colormap-select').selectOption('viridis');
+  await expect.poll(() => layerChecksum(page, 1)).toBe(viridisPixels);
+  expect(heatmapCalls()).toBe(1);
 
   // Search over all labels: typing part of a label finds that class.
   const lastRow = id('class-row').last();

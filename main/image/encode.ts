@@ -18,7 +18,9 @@ function fromRaw(img: RgbImage | RawPixels) {
 }
 
 export async function encodePng(img: RgbImage | RawPixels): Promise<Buffer> {
-  return fromRaw(img).png({ compressionLevel: 6 }).toBuffer();
+  const grey = 'channels' in img && img.channels === 1;
+  const pipeline = fromRaw(img);
+  return (grey ? pipeline.toColourspace('b-w') : pipeline).png({ compressionLevel: 6 }).toBuffer();
 }
 
 /** JPEG has no alpha: RGBA is flattened onto white. */

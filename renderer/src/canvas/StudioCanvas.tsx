@@ -6,25 +6,17 @@ import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api';
 import { useElementSize, useLoadedImage } from '../lib/hooks';
 import { fileName, withoutFileName } from '../lib/text';
-import type { HeatmapResult } from '../../../preload/contract';
-import { METHOD_LABELS, shortLabel } from '../lib/methods';
 import { useStudio } from '../store';
 import { useChannelOverlay } from './channelOverlay';
+import { DreamCompareLabels, HeatCompareLabels } from './CompareLabels';
 import { DreamLayer, SwipeLayer } from './DreamLayers';
 import { CanvasToolbar } from './CanvasToolbar';
 import { PhotoCaption } from './PhotoCaption';
+import { useRecolouredMap } from './recolour';
 
 const ZOOM_STEP = 1.05;
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 64;
-
-/** A heatmap's method, plus whatever else differs from the other side (layer, class). */
-function compareLabel(map: HeatmapResult, other: HeatmapResult | null): string {
-  const parts = [METHOD_LABELS[map.method]];
-  if (other && other.layer !== map.layer) parts.push(map.layer);
-  if (other && other.classIndex !== map.classIndex) parts.push(shortLabel(map.label));
-  return parts.join(' · ');
-}
 
 export function StudioCanvas() {
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -38,22 +30,23 @@ export function StudioCanvas() {
     useShallow((state) => ({
       selectedPath: state.selectedPath,
       photoError: state.photoError,
-      heatmapPng: state.heatmap?.heatmapPng ?? null,
+      mapPng: state.heatmap?.mapPng ?? null,
+      colormap: state.colormap,
+      threshold: state.threshold,
       alpha: state.alpha,
       opacity: state.layerOpacity,
       visible: state.layerVisible,
       compare: state.compare && state.frames.length > 0,
-      pinnedPng: state.pinnedB?.heatmapPng ?? null,
+      pinnedMapPng: state.pinnedB?.mapPng ?? null,
       compareHeat: state.compareHeatmaps && state.pinnedB !== null && state.heatmap !== null,
       heatDivider: state.heatDivider,
-      labelA: state.heatmap ? compareLabel(state.heatmap, state.pinnedB) : '',
-      labelB: state.pinnedB ? compareLabel(state.pinnedB, state.heatmap) : '',
     })),
   );
   const photoUrl = useMemo(() => (s.selectedPath ? api().photoUrl(s.selectedPath) : null), [s.selectedPath]);
   const photo = useLoadedImage(photoUrl);
-  const heat = useLoadedImage(s.heatmapPng);
-  const heatB = useLoadedImage(s.compareHeat ? s.pinnedPng : null);
+  // B is coloured like A so the two sides compare like for like.
+  const heat = useRecolouredMap(s.mapPng, s.colormap, s.threshold);
+  const heatB = useRecolouredMap(s.compareHeat ? s.pinnedMapPng : null, s.colormap, s.threshold);
   const channel = useChannelOverlay();
   const photoWidth = photo.image?.naturalWidth ?? 0;
   const photoHeight = photo.image?.naturalHeight ?? 0;
@@ -134,15 +127,15 @@ export function StudioCanvas() {
             <Layer listening={false} opacity={s.opacity.photo} visible={s.visible.photo && Boolean(photo.image)}>
               {photo.image && <KonvaImage image={photo.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
             </Layer>
-            <Layer listening={false} opacity={1 - s.alpha} visible={s.visible.heatmap && Boolean(heat.image) && Boolean(photo.image)}>
-              {heat.image && (
+            <Layer listening={false} opacity={1 - s.alpha} visible={s.visible.heatmap && Boolean(heat) && Boolean(photo.image)}>
+              {heat && (
                 <Group clipX={0} clipY={0} clipWidth={s.compareHeat ? splitX : photoWidth} clipHeight={photoHeight}>
-                  <KonvaImage image={heat.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
+                  <KonvaImage image={heat} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
                 </Group>
               )}
-              {s.compareHeat && heatB.image && (
+              {s.compareHeat && heatB && (
                 <Group clipX={splitX} clipY={0} clipWidth={photoWidth - splitX} clipHeight={photoHeight}>
-                  <KonvaImage image={heatB.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
+                  <KonvaImage image={heatB} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
                 </Group>
               )}
             </Layer>
@@ -154,16 +147,8 @@ export function StudioCanvas() {
             {photo.image && s.compareHeat && !s.compare && <SwipeLayer which="heat" width={photoWidth} height={photoHeight} />}
           </Stage>
         )}
-        {s.compareHeat && photo.image && (
-          <div className="compare-labels" data-testid="compare-labels">
-            <span className="compare-label" data-testid="compare-label-a">
-              A · {s.labelA}
-            </span>
-            <span className="compare-label" data-testid="compare-label-b">
-              B · {s.labelB}
-            </span>
-          </div>
-        )}
+        {s.compareHeat && !s.compare && photo.image && <HeatCompareLabels />}
+        {s.compare && photo.image && <DreamCompareLabels />}
         {message && (
           <div className={`canvas-message${photo.failed ? ' error' : ''}`} data-testid="canvas-message">
             {message}

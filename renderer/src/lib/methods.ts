@@ -35,6 +35,11 @@ export function usesLayer(method: Method): boolean {
   return LAYER_METHODS.has(method);
 }
 
+/** Methods whose map ignores the chosen class (the host says so per result: HeatmapResult.classAgnostic). */
+export function isClassAgnostic(method: Method): boolean {
+  return method === 'eigencam';
+}
+
 export function formatShape(shape: number[]): string {
   return shape.map((size) => (size < 0 || size === null ? '?' : String(size))).join('×');
 }

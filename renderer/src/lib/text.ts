@@ -9,6 +9,11 @@ export function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** The last part of a folder path, for labels ("/photos/trip/" → "trip"). */
+export function folderName(root: string): string {
+  return fileName(root.replace(/[\\/]+$/, '')) || root;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(0)} KB`;

@@ -1,9 +1,10 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../chrome/Section';
 import { NumberField } from '../chrome/NumberField';
 import { useStudio } from '../store';
 import { currentModel } from '../store/model';
-import { dreamChannelError, parseDreamLayers, type DreamParams } from '../store/dream';
+import { dreamChannelError, dreamLayersError, modelLayerNames, type DreamParams } from '../store/dream';
 import { fileName } from '../lib/text';
 import { LayerSelect } from './LayerSelect';
 
@@ -34,6 +35,11 @@ export function DreamPanel() {
       jobId: state.dreamJob,
       label: state.dreamLabel,
       defaults: currentModel(state)?.defaultDreamLayers.join(', ') ?? '',
+      modelName: currentModel(state)?.name ?? '',
+      // A Set made in the selector would be new on every call (useShallow re-renders forever); built below.
+      layers: state.layers,
+      layersModel: state.layersModel,
+      modelId: state.modelId,
       ready: state.selectedPath !== null && state.modelId !== null,
       setParam: state.setDreamParam,
       resetLayers: state.resetDreamLayers,
@@ -47,7 +53,8 @@ export function DreamPanel() {
     })),
   );
   const set = <K extends keyof DreamParams>(key: K) => (value: DreamParams[K]) => s.setParam(key, value);
-  const layersError = s.params.layersText ? parseDreamLayers(s.params.layersText).error : null;
+  const modelLayers = useMemo(() => modelLayerNames(s), [s.layers, s.layersModel, s.modelId]);
+  const layersError = s.params.layersText ? dreamLayersError(s.params.layersText, modelLayers, s.modelName) : null;
   const channelError = dreamChannelError(s.params);
   const running = s.status === 'running';
   return (
@@ -69,7 +76,11 @@ export function DreamPanel() {
           </button>
         </div>
       </label>
-      {layersError && <p className="inline-error">{layersError}</p>}
+      {layersError && (
+        <p className="inline-error" data-testid="dream-layers-error">
+          {layersError}
+        </p>
+      )}
       <div className="field-grid">
         <label className="field">
           <span>Objective</span>

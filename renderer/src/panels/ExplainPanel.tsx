@@ -1,12 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
-import { CAM_METHODS, COLORMAPS, SALIENCY_METHODS, type Colormap, type Method } from '../../../preload/contract';
+import { CAM_METHODS, COLORMAPS, SALIENCY_METHODS, type Colormap, type HeatmapResult, type Method } from '../../../preload/contract';
+import { NumberField } from '../chrome/NumberField';
 import { Section } from '../chrome/Section';
 import { JobProgress } from '../chrome/StatusBar';
 import { Sparkline } from '../chrome/Sparkline';
 import { colormapGradient } from '../lib/colormaps';
-import { formatPercent, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
+import { layerLabel, methodTitle, pinnedLabel } from '../lib/heatmapLabels';
+import { formatPercent, isClassAgnostic, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
 import { useStudio } from '../store';
-import { explainSpecOf, heatmapKeyOf } from '../store/explain';
+import { explainSpecOf, heatmapKeyOf, methodOptionOf, type MethodOptions } from '../store/explain';
 import { LayerSelect } from './LayerSelect';
 
 const COLORMAP_LABELS: Record<Colormap, string> = {
@@ -16,7 +18,17 @@ const COLORMAP_LABELS: Record<Colormap, string> = {
   turbo: 'Turbo',
 };
 
+function mapSize(map: HeatmapResult): string {
+  return `${map.mapWidth}×${map.mapHeight} → ${map.width}×${map.height}`;
+}
+
+function legendWords(method: Method): [string, string, string] {
+  if (isClassAgnostic(method)) return ['low', '', 'high activation'];
+  return ['low', usesLayer(method) ? 'evidence for the class' : 'attribution', 'high'];
+}
+
 function Legend({ colormap, threshold, method }: { colormap: Colormap; threshold: number; method: Method }) {
+  const [low, middle, high] = legendWords(method);
   return (
     <div className="legend" data-testid="legend">
       <div className="legend-bar" style={{ background: colormapGradient(colormap) }}>
@@ -25,9 +37,9 @@ function Legend({ colormap, threshold, method }: { colormap: Colormap; threshold
         )}
       </div>
       <div className="legend-labels">
-        <span>low</span>
-        <span>{usesLayer(method) ? 'evidence for the class' : 'attribution'}</span>
-        <span>high</span>
+        <span>{low}</span>
+        <span>{middle}</span>
+        <span>{high}</span>
       </div>
     </div>
   );
@@ -79,6 +91,40 @@ function Faithfulness() {
   );
 }
 
+const METHOD_OPTION_FIELDS: Record<keyof MethodOptions, { label: string; testId: string; min: number; max: number; title: string }> = {
+  scorecamChannels: {
+    label: 'Channels scored',
+    testId: 'scorecam-channels',
+    min: 1,
+    max: 100_000,
+    title: 'Score-CAM scores only the channels with the highest mean activation: one forward pass each',
+  },
+  samples: { label: 'Samples', testId: 'smoothgrad-samples', min: 1, max: 1000, title: 'SmoothGrad: noisy copies of the photo averaged' },
+  steps: { label: 'Steps', testId: 'ig-steps', min: 2, max: 4096, title: 'Integrated Gradients: steps along the path from the black baseline' },
+};
+
+/** The one option the chosen method reads (Score-CAM, SmoothGrad, Integrated Gradients), if any. */
+function MethodOptionField({ method }: { method: Method }) {
+  const { options, setOption } = useStudio(useShallow((state) => ({ options: state.methodOptions, setOption: state.setMethodOption })));
+  const key = methodOptionOf(method);
+  if (!key) return null;
+  const field = METHOD_OPTION_FIELDS[key];
+  return (
+    <div className="field-grid" data-testid="method-options">
+      <NumberField
+        label={field.label}
+        testId={field.testId}
+        title={field.title}
+        value={options[key]}
+        min={field.min}
+        max={field.max}
+        integer
+        onCommit={(value) => setOption(key, value)}
+      />
+    </div>
+  );
+}
+
 function PinnedB() {
   const s = useStudio(
     useShallow((state) => ({
@@ -93,7 +139,7 @@ function PinnedB() {
   return (
     <div className="pinned-card" data-testid="pinned-b" data-method={s.pinned.method}>
       <div>
-        <strong>B:</strong> {METHOD_LABELS[s.pinned.method]} · {s.pinned.layer} · {shortLabel(s.pinned.label)}
+        <strong>B:</strong> {pinnedLabel(s.pinned)}
       </div>
       <div className="button-row">
         <label className="check">
@@ -157,6 +203,7 @@ export function ExplainPanel() {
       <p className="hint">{METHOD_HINTS[s.method]}</p>
       <LayerSelect label="Layer" testId="layer-select" value={s.layer} onChange={s.setLayer} disabled={!layerUsed} />
       {!layerUsed && <p className="hint">{METHOD_LABELS[s.method]} works on the input pixels; no layer needed.</p>}
+      <MethodOptionField method={s.method} />
       <label className="field">
         <span>Colormap</span>
         <select data-testid="colormap-select" value={s.colormap} onChange={(event) => s.setColormap(event.target.value as Colormap)}>
@@ -205,15 +252,22 @@ export function ExplainPanel() {
           className={`result-card${s.stale ? ' stale' : ''}`}
           data-testid="heatmap-result"
           data-method={s.heatmap.method}
-          data-layer={s.heatmap.layer}
+          data-layer={s.heatmap.layer ?? ''}
           data-class-index={s.heatmap.classIndex}
+          data-class-agnostic={s.heatmap.classAgnostic}
         >
           <div>
-            <strong>{METHOD_LABELS[s.heatmap.method]}</strong> for <strong title={s.heatmap.label}>{shortLabel(s.heatmap.label)}</strong>{' '}
-            <span className="muted">({formatPercent(s.heatmap.score)})</span>
+            {s.heatmap.classAgnostic ? (
+              <strong>{methodTitle(s.heatmap)}</strong>
+            ) : (
+              <>
+                <strong>{METHOD_LABELS[s.heatmap.method]}</strong> for <strong title={s.heatmap.label}>{shortLabel(s.heatmap.label)}</strong>{' '}
+                <span className="muted">({formatPercent(s.heatmap.score)})</span>
+              </>
+            )}
           </div>
-          <div className="muted">
-            layer {s.heatmap.layer} · map {s.heatmap.mapWidth}×{s.heatmap.mapHeight} → {s.heatmap.width}×{s.heatmap.height}
+          <div className="muted" data-testid="heatmap-layer">
+            {s.heatmap.layer === null ? layerLabel(s.heatmap) : `layer ${s.heatmap.layer}`} · map {mapSize(s.heatmap)}
           </div>
           {s.stale && <div className="stale-note">Settings changed — press Update heatmap.</div>}
           <div className="button-row">

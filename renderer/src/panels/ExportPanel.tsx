@@ -1,10 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../chrome/Section';
 import { JobProgress } from '../chrome/StatusBar';
-import { withoutFileName } from '../lib/text';
+import { folderName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
-import { defaultOutDir, templateError, type BatchRecord, type DreamExportKind } from '../store/export';
-import { allPhotos } from '../store/library';
+import { batchFolderOf, defaultOutDir, templateError, type BatchRecord, type DreamExportKind } from '../store/export';
 
 const DREAM_EXPORTS: Record<DreamExportKind, string> = {
   frame: 'Current frame (PNG)',
@@ -55,7 +54,9 @@ function BatchSummary({ batch }: { batch: BatchRecord }) {
 function BatchExport() {
   const s = useStudio(
     useShallow((state) => ({
-      folderCount: allPhotos(state.folders).length,
+      folders: state.folders,
+      batchFolder: batchFolderOf(state),
+      setBatchRoot: state.setBatchRoot,
       selectionCount: state.multiSelection.length,
       rawMaps: state.batchRawMaps,
       template: state.batchTemplate,
@@ -72,6 +73,8 @@ function BatchExport() {
   );
   const problem = templateError(s.template);
   const blocked = s.exporting || !s.hasModel || problem !== null;
+  const folderCount = s.batchFolder?.photos.length ?? 0;
+  const batchName = s.batchFolder ? folderName(s.batchFolder.root) : 'the folder';
   return (
     <div className="batch-export" data-testid="batch-export">
       <div className="subhead">Batch: overlays with the current Explain settings</div>
@@ -92,9 +95,26 @@ function BatchExport() {
         <input type="checkbox" data-testid="batch-raw" checked={s.rawMaps} onChange={(event) => s.setRawMaps(event.target.checked)} />
         Also write raw maps (.npy, float32) into raw/
       </label>
+      {s.folders.length > 1 && (
+        <label className="field">
+          <span>Folder</span>
+          <select data-testid="batch-root" value={s.batchFolder?.root ?? ''} onChange={(event) => s.setBatchRoot(event.target.value)}>
+            {s.folders.map(({ root, photos }) => (
+              <option key={root} value={root} title={root}>
+                {folderName(root)} ({photos.length})
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <div className="button-row">
-        <button data-testid="batch-folder" disabled={blocked || s.folderCount === 0} onClick={() => void s.exportBatch('folder')}>
-          Export overlays for the folder ({s.folderCount})
+        <button
+          data-testid="batch-folder"
+          disabled={blocked || folderCount === 0}
+          title={s.batchFolder?.root ?? 'Open a folder first'}
+          onClick={() => void s.exportBatch('folder')}
+        >
+          Export overlays for {batchName} ({folderCount})
         </button>
       </div>
       <div className="button-row">

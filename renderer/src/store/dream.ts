@@ -3,7 +3,7 @@ import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { loadImage } from '../lib/dataUrl';
 import { currentModel } from './model';
 import { withJob } from './jobs';
-import type { SliceCreator } from './types';
+import type { SliceCreator, StudioState } from './types';
 
 export interface DreamParams {
   /** "mixed3:1, mixed5:1.5" */
@@ -104,6 +104,27 @@ export function parseDreamLayers(text: string): { layers: NonNullable<DreamSpec[
   return { layers, error: layers.length ? null : 'name at least one layer, e.g. mixed3:1' };
 }
 
+/** The first named layer the model does not have, as the studio says it; null when all exist. */
+export function unknownDreamLayerError(layers: { name: string }[], modelLayers: ReadonlySet<string>, modelName: string): string | null {
+  const missing = layers.find((layer) => !modelLayers.has(layer.name));
+  return missing ? `layer "${missing.name}" does not exist in ${modelName}` : null;
+}
+
+/**
+ * Everything wrong with the layers text: syntax first, then names the model does not have.
+ * Names are checked only once the model's layers are listed (modelLayers null = not yet).
+ */
+export function dreamLayersError(text: string, modelLayers: ReadonlySet<string> | null, modelName: string): string | null {
+  const { layers, error } = parseDreamLayers(text);
+  if (error) return error;
+  return modelLayers ? unknownDreamLayerError(layers, modelLayers, modelName) : null;
+}
+
+/** The current model's layer names, or null while they are still being listed. */
+export function modelLayerNames(state: Pick<StudioState, 'layers' | 'layersModel' | 'modelId'>): ReadonlySet<string> | null {
+  return state.layersModel !== null && state.layersModel === state.modelId ? new Set(state.layers.map((layer) => layer.name)) : null;
+}
+
 export function octaveStarts(frames: DreamFrame[]): number[] {
   const starts: number[] = [];
   frames.forEach((frame, position) => {
@@ -122,6 +143,12 @@ let decodeQueue: Promise<void> = Promise.resolve();
 /** The timeline's caption for a feature visualisation. */
 export function visualiseLabel(layer: string, channel: number): string {
   return `channel ${channel} of layer ${layer}`;
+}
+
+/** The dream side of a swipe compare; frame numbers count from 1, as the timeline shows them. */
+export function dreamSideLabel(kindLabel: string | null, frameIndex: number): string {
+  const frame = `frame ${frameIndex + 1}`;
+  return !kindLabel || kindLabel === 'Deep Dream' ? `dream ${frame}` : `${kindLabel} · ${frame}`;
 }
 
 /** Why the channel objective fields cannot be used, or null (both empty = off). */
@@ -201,7 +228,8 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
         return;
       }
       const params = get().dreamParams;
-      const { layers, error } = parseDreamLayers(params.layersText);
+      const { layers } = parseDreamLayers(params.layersText);
+      const error = dreamLayersError(params.layersText, modelLayerNames(get()), currentModel(get())?.name ?? model);
       if (error) {
         set({ dreamError: `Layers: ${error}` });
         return;

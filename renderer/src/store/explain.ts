@@ -9,6 +9,32 @@ export type ExplainRequestSpec = RequestOf<'explain:heatmap'>['spec'];
 
 export type FeatureSort = 'index' | 'mean-desc' | 'mean-asc';
 
+/** The per-method knobs of explainSpec (each applies to one method only). */
+export interface MethodOptions {
+  scorecamChannels: number;
+  samples: number;
+  steps: number;
+}
+
+export const DEFAULT_METHOD_OPTIONS: MethodOptions = { scorecamChannels: 128, samples: 25, steps: 64 };
+
+const OPTION_OF_METHOD: Partial<Record<Method, keyof MethodOptions>> = {
+  scorecam: 'scorecamChannels',
+  smoothgrad: 'samples',
+  'integrated-gradients': 'steps',
+};
+
+/** Which option the method reads, if any. */
+export function methodOptionOf(method: Method): keyof MethodOptions | null {
+  return OPTION_OF_METHOD[method] ?? null;
+}
+
+/** Only the option the method reads, so changing another one does not call for a new map. */
+export function methodOptionsSpec(method: Method, options: MethodOptions): Partial<MethodOptions> {
+  const key = methodOptionOf(method);
+  return key ? { [key]: options[key] } : {};
+}
+
 export interface ExplainSlice {
   method: Method;
   layer: string | null;
@@ -18,6 +44,7 @@ export interface ExplainSlice {
   /** Weight of the photo in the overlay. */
   alpha: number;
   threshold: number;
+  methodOptions: MethodOptions;
   heatmap: HeatmapResult | null;
   /** What the shown heatmap was computed for, to tell when the settings moved on. */
   heatmapKey: string | null;
@@ -45,6 +72,7 @@ export interface ExplainSlice {
   setColormap(colormap: Colormap): void;
   setAlpha(alpha: number): void;
   setThreshold(threshold: number): void;
+  setMethodOption(key: keyof MethodOptions, value: number): void;
   showHeatmap(): Promise<void>;
   measureFaithfulness(): Promise<void>;
   pinAsB(): void;
@@ -69,13 +97,17 @@ export function explainSpecOf(state: StudioState): ExplainRequestSpec | null {
     colormap: state.colormap,
     alpha: state.alpha,
     threshold: state.threshold,
+    ...methodOptionsSpec(state.method, state.methodOptions),
   };
 }
 
-/** Alpha only changes the blend on the canvas; everything else changes the map itself. */
+/**
+ * What the map itself depends on. Alpha, colormap and threshold are applied on the client (the
+ * canvas recolours HeatmapResult.mapPng), so changing them needs no new map.
+ */
 export function heatmapKeyOf(spec: ExplainRequestSpec | null): string | null {
   if (!spec) return null;
-  const { alpha: _alpha, ...rest } = spec;
+  const { alpha: _alpha, colormap: _colormap, threshold: _threshold, ...rest } = spec;
   return JSON.stringify(rest);
 }
 
@@ -86,6 +118,7 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
   colormap: 'jet',
   alpha: 0.5,
   threshold: 0,
+  methodOptions: { ...DEFAULT_METHOD_OPTIONS },
   heatmap: null,
   heatmapKey: null,
   heatmapJob: null,
@@ -108,6 +141,7 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
   setColormap: (colormap) => set({ colormap }),
   setAlpha: (alpha) => set({ alpha }),
   setThreshold: (threshold) => set({ threshold }),
+  setMethodOption: (key, value) => set((state) => ({ methodOptions: { ...state.methodOptions, [key]: value } })),
 
   async showHeatmap() {
     const spec = explainSpecOf(get());

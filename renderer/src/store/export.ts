@@ -1,8 +1,8 @@
-import type { BatchResult, ExportResult, RequestOf } from '../../../preload/contract';
+import type { BatchResult, ExportResult, FolderListing, RequestOf } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
-import { explainSpecOf } from './explain';
+import { explainSpecOf, methodOptionsSpec } from './explain';
 import { withJob } from './jobs';
-import { allPhotos } from './library';
+import { rootOf } from './library';
 import type { SliceCreator, StudioState } from './types';
 
 export type DreamExportKind = 'frame' | 'frames' | 'webp' | 'gif';
@@ -35,6 +35,9 @@ export interface ExportSlice {
   lastBatch: BatchRecord | null;
   /** Said after a batch that did not finish (cancelled or failed as a whole). */
   batchNote: string | null;
+  /** The opened folder "for the folder" exports; null = the folder of the selected photo. */
+  batchRoot: string | null;
+  setBatchRoot(root: string | null): void;
   setBatchRawMaps(rawMaps: boolean): void;
   setBatchTemplate(template: string): void;
   exportBatch(scope: BatchScope): Promise<void>;
@@ -56,7 +59,15 @@ export function batchSpecOf(state: StudioState): RequestOf<'export:batch'>['spec
     colormap: state.colormap,
     alpha: state.alpha,
     threshold: state.threshold,
+    ...methodOptionsSpec(state.method, state.methodOptions),
   };
+}
+
+/** The opened folder a folder batch covers: the user's choice while open, else the selected photo's, else the first. */
+export function batchFolderOf(state: Pick<StudioState, 'folders' | 'batchRoot' | 'selectedPath'>): FolderListing | null {
+  const { folders, batchRoot, selectedPath } = state;
+  const byRoot = (root: string | null) => folders.find((folder) => folder.root === root);
+  return byRoot(batchRoot) ?? byRoot(selectedPath ? rootOf(folders, selectedPath) : null) ?? folders[0] ?? null;
 }
 
 /** Why a name template cannot be used, or null. */
@@ -123,13 +134,15 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
     batchJob: null,
     lastBatch: null,
     batchNote: null,
+    batchRoot: null,
 
+    setBatchRoot: (batchRoot) => set({ batchRoot }),
     setBatchRawMaps: (batchRawMaps) => set({ batchRawMaps }),
     setBatchTemplate: (batchTemplate) => set({ batchTemplate }),
 
     async exportBatch(scope) {
       const state = get();
-      const paths = scope === 'folder' ? allPhotos(state.folders).map((photo) => photo.path) : state.multiSelection;
+      const paths = scope === 'folder' ? (batchFolderOf(state)?.photos.map((photo) => photo.path) ?? []) : state.multiSelection;
       if (!paths.length) {
         get().toast('info', scope === 'folder' ? 'Open a folder first.' : 'Ctrl/⌘-click or shift-click photos to select them first.');
         return;

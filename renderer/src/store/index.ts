@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createLibrarySlice } from './library';
 import { createModelSlice } from './model';
-import { createExplainSlice } from './explain';
+import { createExplainSlice, DEFAULT_METHOD_OPTIONS } from './explain';
 import { createDreamSlice, DEFAULT_DREAM_PARAMS } from './dream';
 import { createExportSlice } from './export';
 import { createUiSlice } from './ui';
@@ -21,6 +21,7 @@ const PERSISTED_KEYS = [
   'colormap',
   'alpha',
   'threshold',
+  'methodOptions',
   'featureSort',
   'dreamParams',
   'fps',
@@ -57,6 +58,7 @@ export const useStudio = create<StudioState>()(
           // New dream parameters added in later versions get their defaults.
           dreamParams: { ...DEFAULT_DREAM_PARAMS, ...current.dreamParams, ...saved.dreamParams },
           layerOpacity: { ...current.layerOpacity, ...saved.layerOpacity },
+          methodOptions: { ...DEFAULT_METHOD_OPTIONS, ...saved.methodOptions },
         };
       },
       migrate: (persisted) => persisted as Persisted,

@@ -204,6 +204,8 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
       compareHeatmaps: false,
       featureMaps: null,
       selectedChannel: null,
+      // "Wrote …" named the previous photo's files.
+      lastExport: null,
     });
     if (!path) return;
     api()

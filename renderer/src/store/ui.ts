@@ -62,7 +62,8 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   toasts: [],
   banner: null,
   confirm: null,
-  layerOpacity: { photo: 1, channel: 0.75, dream: 1 },
+  // The channel overlay is opaque colour: let the photo show through it by default.
+  layerOpacity: { photo: 1, channel: 0.6, dream: 1 },
   layerVisible: { photo: true, heatmap: true, channel: true, dream: true },
 
   async loadAppInfo() {
