@@ -32,19 +32,8 @@ export async function tiledGradient(
   let value = 0;
   for (const tile of tiles) {
     throwIfAborted(signal);
-    const input = tf.tensor4d(readRolledTile(image, tile, roll), [1, tile.height, tile.width, 3]);
-    let result: { value: number; gradient: tf.Tensor4D };
-    try {
-      result = model.inputGradient(input, objective.outputs, objective.fn);
-    } finally {
-      input.dispose();
-    }
-    let values: Float32Array;
-    try {
-      values = (await result.gradient.data()) as Float32Array;
-    } finally {
-      result.gradient.dispose();
-    }
+    const result = await pixelGradient(model, readRolledTile(image, tile, roll), tile.width, tile.height, objective);
+    const values = result.gradient;
     const weight = (tile.width * tile.height) / area;
     addRolledTile(gradient, image.width, image.height, tile, roll, values, weight);
     value += weight * result.value;
@@ -54,6 +43,28 @@ export async function tiledGradient(
 }
 
 /** Population standard deviation (float64 accumulation); 0 for an all-zero gradient. */
+/** The objective and its gradient for one H×W×3 block of model-space pixels (no tensor outlives the call). */
+export async function pixelGradient(
+  model: CnnModel,
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  objective: Objective,
+): Promise<{ value: number; gradient: Float32Array }> {
+  const input = tf.tensor4d(pixels, [1, height, width, 3]);
+  let result: { value: number; gradient: tf.Tensor4D };
+  try {
+    result = model.inputGradient(input, objective.outputs, objective.fn);
+  } finally {
+    input.dispose();
+  }
+  try {
+    return { value: result.value, gradient: (await result.gradient.data()) as Float32Array };
+  } finally {
+    result.gradient.dispose();
+  }
+}
+
 export function standardDeviation(values: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];

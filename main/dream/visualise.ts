@@ -1,13 +1,12 @@
 // Feature visualisation: grow an image from seeded noise that maximises one channel, with
 // jitter / scale / rotation robustness (Lucid's standard transforms) applied through a warp adjoint.
-import * as tf from '@tensorflow/tfjs-core';
 import type { CnnModel } from '../engine/types';
 import { createRng } from './random';
 import { buildObjective } from './objective';
 import { toRgbImage, type FloatImage } from './float-image';
 import { createWarp } from './warp';
 import { createDecorrelator } from './decorrelate';
-import { ascend } from './gradient-step';
+import { ascend, pixelGradient } from './gradient-step';
 import { DreamError, throwIfAborted, yieldToEventLoop } from './errors';
 import type { DreamFrame, DreamOutcome } from './types';
 
@@ -57,20 +56,8 @@ export async function* visualiseChannel(
         scale: 0.95 + rng.next() * 0.1,
         angle: ((rng.next() * 20 - 10) * Math.PI) / 180,
       });
-      const input = tf.tensor4d(warp.apply(image.data), [1, size, size, 3]);
-      let result: { value: number; gradient: tf.Tensor4D };
-      try {
-        result = model.inputGradient(input, objective.outputs, objective.fn);
-      } finally {
-        input.dispose();
-      }
-      let warped: Float32Array;
-      try {
-        warped = (await result.gradient.data()) as Float32Array;
-      } finally {
-        result.gradient.dispose();
-      }
-      let gradient = warp.adjoint(warped);
+      const result = await pixelGradient(model, warp.apply(image.data), size, size, objective);
+      let gradient = warp.adjoint(result.gradient);
       if (decorrelator) gradient = decorrelator.apply(gradient);
       if (!ascend(image.data, gradient, stepSize, range, objective.description) && notes.length === 0) {
         notes.push(`no gradient: ${objective.description} does not respond to this image at step ${step + 1}.`);
