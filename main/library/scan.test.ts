@@ -69,12 +69,12 @@ describe('listFolder', () => {
 });
 
 describe('scanFolder', () => {
-  it('reports every visible file of awkward/ with a truthful status, in order, with progress', async () => {
+  it('reports every file of awkward/ (the hidden one with a note) with a truthful status, in order, with progress', async () => {
     const progress: number[] = [];
     const entries = await scanFolder(photo('awkward'), { onProgress: (done, total) => progress.push(done / total) });
     const byName = new Map(entries.map((e) => [e.name, e]));
-    expect(entries).toHaveLength(20);
-    expect(byName.has('.hidden-file.jpg')).toBe(false);
+    expect(entries).toHaveLength(21);
+    expect(byName.get('.hidden-file.jpg')).toMatchObject({ status: 'ok', width: 640, height: 427, notes: ['hidden file: the library does not show it'] });
     expect(byName.get('notes.txt')).toMatchObject({ status: 'error', code: 'not-an-image', reason: 'not an image file type (.txt)' });
     expect(byName.get('truncated.jpg')).toMatchObject({ status: 'error', code: 'truncated' });
     expect(byName.get('zero-bytes.jpg')).toMatchObject({ status: 'error', code: 'empty-file' });
@@ -84,7 +84,7 @@ describe('scanFolder', () => {
     expect(entries.filter((e) => e.status === 'error').map((e) => e.name).sort()).toEqual(
       ['not-an-image.jpg', 'notes.txt', 'truncated.jpg', 'zero-bytes.jpg'].sort(),
     );
-    expect(progress).toHaveLength(20);
+    expect(progress).toHaveLength(21);
     expect(progress.at(-1)).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 // Folder listings for the library (fast: names and stat only) and `convscope scan` (probes every file).
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
+import { basename, extname, relative, sep } from 'node:path';
 import type { FolderListing, PhotoEntry } from '../../preload/contract';
 import { hasImageExtension } from '../image/limits';
 import { probePhoto, type ScanEntry } from '../image/probe';
@@ -31,16 +31,36 @@ export interface ScanOptions {
 }
 
 /** Every visible file under `root` with its probe result; files without an image extension are errors. */
+/**
+ * Every file below `root`, hidden ones included (with a note: the library does not show them), and
+ * every link or folder the walk could not follow, as an error entry.
+ */
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanEntry[]> {
-  const walk = await walkFolder(root);
+  const walk = await walkFolder(root, () => true, true);
   let done = 0;
   const concurrency = options.concurrency ?? availableParallelism();
-  return mapLimited(walk.files, concurrency, async (file) => {
+  const scanned = await mapLimited(walk.files, concurrency, async (file) => {
     const entry = hasImageExtension(file.name) ? await probePhoto(file.path) : await notAnImageFile(file.path, file.name);
+    if (relative(walk.root, file.path).split(sep).some((part) => part.startsWith('.'))) {
+      entry.notes.push('hidden file: the library does not show it');
+    }
     done += 1;
     options.onProgress?.(done, walk.files.length, entry);
     return entry;
   });
+  const unreachable: ScanEntry[] = walk.skipped.map(({ path, reason }) => ({
+    path,
+    name: basename(path),
+    format: null,
+    width: null,
+    height: null,
+    bytes: 0,
+    status: 'error',
+    code: 'unreadable',
+    reason,
+    notes: [],
+  }));
+  return [...scanned, ...unreachable];
 }
 
 async function notAnImageFile(path: string, name: string): Promise<ScanEntry> {

@@ -44,7 +44,8 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant'
 export const byRelPath = (a: { relPath: string }, b: { relPath: string }): number =>
   collator.compare(a.relPath, b.relPath) || (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
 
-export async function walkFolder(root: string, accept: (name: string) => boolean = () => true): Promise<Walk> {
+/** `includeHidden`: also walk dot-files and dot-folders (for `convscope scan`; the library never shows them). */
+export async function walkFolder(root: string, accept: (name: string) => boolean = () => true, includeHidden = false): Promise<Walk> {
   const real = await resolveFolder(root);
   const files: WalkedFile[] = [];
   const skipped: Walk['skipped'] = [];
@@ -60,7 +61,7 @@ export async function walkFolder(root: string, accept: (name: string) => boolean
     }
     try {
       for await (const entry of handle) {
-        if (entry.name.startsWith('.')) continue;
+        if (entry.name.startsWith('.') && !includeHidden) continue;
         const path = join(dir, entry.name);
         const kind = await kindOf(entry, path);
         if (kind === 'link') {
