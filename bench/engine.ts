@@ -14,16 +14,26 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Median wall time of `fn` (which must read its result back, so the work is really done). */
-async function time(runs: number, fn: () => Promise<void>): Promise<number> {
-  await fn(); // warm-up: kernel setup, XNNPACK operator caches
-  const samples: number[] = [];
+/** Rounded to `decimals` places (without float noise such as 677.4000000000001). */
+const round = (value: number, decimals: number): number => Number(value.toFixed(decimals));
+
+/**
+ * Wall times of several measurements taken in rounds (one of each per round, after a warm-up of
+ * each), so that whatever else the machine is doing affects them alike and ratios stay fair.
+ * Every function must read its result back, so the work is really done.
+ */
+async function timeInRounds<K extends string>(runs: number, fns: Record<K, () => Promise<void>>): Promise<Record<K, number[]>> {
+  const keys = Object.keys(fns) as K[];
+  for (const key of keys) await fns[key](); // warm-up: kernel setup, XNNPACK operator caches
+  const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
+    for (const key of keys) {
+      const start = performance.now();
+      await fns[key]();
+      samples[key].push(performance.now() - start);
+    }
   }
-  return Math.round(median(samples) * 10) / 10;
+  return samples;
 }
 
 export async function engineSection({ runs }: BenchOptions): Promise<Record<string, number | string>> {
@@ -38,31 +48,37 @@ export async function engineSection({ runs }: BenchOptions): Promise<Record<stri
     await out[output].data();
     out[output].dispose();
   };
-  const inceptionForward = await time(runs, forward(inception, image299, LOGITS));
-  const mixed3Forward = await time(runs, forward(inception, image299, 'mixed3'));
-  const mixed3Step = await time(runs, async () => {
-    const { gradient } = inception.inputGradient(image299, ['mixed3'], (a) => tf.mean(a.mixed3) as tf.Scalar);
-    await gradient.data();
-    gradient.dispose();
-  });
-  const mobilenetForward = await time(runs, forward(mobilenet, image224, LOGITS));
-  const gradcam = await time(runs, async () => {
-    const { activation, gradient, logits } = mobilenet.layerGradient(image224, mobilenet.defaultCamLayer, 2);
-    const map = tf.tidy(() => {
-      const weights = tf.mean(gradient, [1, 2], true);
-      return tf.relu(tf.sum(tf.mul(weights, activation), 3));
-    });
-    await map.data();
-    tf.dispose([activation, gradient, logits, map]);
+  const samples = await timeInRounds(runs, {
+    inceptionForward: forward(inception, image299, LOGITS),
+    mixed3Forward: forward(inception, image299, 'mixed3'),
+    mixed3Step: async () => {
+      const { gradient } = inception.inputGradient(image299, ['mixed3'], (a) => tf.mean(a.mixed3) as tf.Scalar);
+      await gradient.data();
+      gradient.dispose();
+    },
+    mobilenetForward: forward(mobilenet, image224, LOGITS),
+    gradcam: async () => {
+      const { activation, gradient, logits } = mobilenet.layerGradient(image224, mobilenet.defaultCamLayer, 2);
+      const map = tf.tidy(() => {
+        const weights = tf.mean(gradient, [1, 2], true);
+        return tf.relu(tf.sum(tf.mul(weights, activation), 3));
+      });
+      await map.data();
+      tf.dispose([activation, gradient, logits, map]);
+    },
   });
   tf.dispose([image299, image224]);
+  const ms = (values: number[]): number => round(median(values), 1);
+  // The ratio of each round's step to the same round's forward pass, then the median: robust to
+  // load that comes and goes during the run.
+  const ratios = samples.mixed3Step.map((step, i) => step / samples.mixed3Forward[i]);
   return {
     backend: runtime.backend,
-    inception_forward_ms: inceptionForward,
-    inception_mixed3_forward_ms: mixed3Forward,
-    inception_mixed3_step_ms: mixed3Step,
-    mobilenet_forward_ms: mobilenetForward,
-    mobilenet_gradcam_ms: gradcam,
-    step_forward_ratio: Math.round((mixed3Step / mixed3Forward) * 100) / 100,
+    inception_forward_ms: ms(samples.inceptionForward),
+    inception_mixed3_forward_ms: ms(samples.mixed3Forward),
+    inception_mixed3_step_ms: ms(samples.mixed3Step),
+    mobilenet_forward_ms: ms(samples.mobilenetForward),
+    mobilenet_gradcam_ms: ms(samples.gradcam),
+    step_forward_ratio: round(median(ratios), 2),
   };
 }
