@@ -4,6 +4,7 @@ import { api } from '../lib/api';
 import { useStudio } from '../store';
 import { allPhotos, visiblePhotos, type SortBy, type SortDir } from '../store/library';
 import { ThumbGrid } from './ThumbGrid';
+import { PathForm } from '../chrome/PathForm';
 
 const PHOTO_EXTENSION = /\.(jpe?g|png|webp|gif|avif|tiff?|bmp|heic)$/i;
 
@@ -82,26 +83,17 @@ export function LibraryPanel() {
           </button>
         )}
       </header>
-      <form
-        className="folder-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void s.openFolder(s.folderInput);
-        }}
-      >
-        <input
-          type="text"
-          data-testid="folder-path"
-          aria-label="Folder path"
-          placeholder="/path/to/photos"
-          spellCheck={false}
-          value={s.folderInput}
-          onChange={(event) => s.setFolderInput(event.target.value)}
-        />
-        <button type="submit" data-testid="open-folder" disabled={s.opening}>
-          {s.opening ? 'Opening…' : 'Open'}
-        </button>
-      </form>
+      <PathForm
+        value={s.folderInput}
+        onChange={s.setFolderInput}
+        onSubmit={(path) => void s.openFolder(path)}
+        busy={s.opening}
+        placeholder="/path/to/photos"
+        label="Folder path"
+        buttonLabel="Open"
+        inputTestId="folder-path"
+        buttonTestId="open-folder"
+      />
       {s.folderError && (
         <p className="inline-error" data-testid="folder-error">
           {s.folderError}

@@ -7,6 +7,7 @@ import { formatPercent, shortLabel } from '../lib/methods';
 import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
 import { currentModel } from '../store/model';
+import { PathForm } from '../chrome/PathForm';
 
 const NO_LABELS: string[] = [];
 const NO_SCORES: ClassScore[] = [];
@@ -167,26 +168,17 @@ function OpenModel() {
           <span className="hint">a tfjs folder: model.json + weights</span>
         </div>
       ) : (
-        <form
-          className="folder-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void s.open(s.input);
-          }}
-        >
-          <input
-            type="text"
-            data-testid="model-path"
-            aria-label="Model folder path"
-            placeholder="/path/to/tfjs-model-folder"
-            spellCheck={false}
-            value={s.input}
-            onChange={(event) => s.setInput(event.target.value)}
-          />
-          <button type="submit" data-testid="model-open" disabled={s.opening}>
-            {s.opening ? 'Opening…' : 'Open model'}
-          </button>
-        </form>
+        <PathForm
+          value={s.input}
+          onChange={s.setInput}
+          onSubmit={(path) => void s.open(path)}
+          busy={s.opening}
+          placeholder="/path/to/tfjs-model-folder"
+          label="Model folder path"
+          buttonLabel="Open model"
+          inputTestId="model-path"
+          buttonTestId="model-open"
+        />
       )}
       {s.error && (
         <p className="inline-error" data-testid="model-open-error">

@@ -75,6 +75,20 @@ export interface DreamSlice {
   setDivider(divider: number): void;
 }
 
+/** The dream part of the state when there is no dream (start, and after a reset). */
+const NO_DREAM = {
+  dreamJob: null,
+  dreamLabel: null,
+  dreamStatus: 'idle',
+  dreamResult: null,
+  dreamError: null,
+  dreamNotes: [],
+  exportableDreamJob: null,
+  frames: [],
+  framesTruncated: false,
+  frameIndex: 0,
+} satisfies Partial<DreamSlice>;
+
 /** More frames than this are not kept (memory); the newest frame still replaces the last one. */
 export const MAX_FRAMES = 600;
 
@@ -193,17 +207,8 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
 
   return {
     dreamParams: { ...DEFAULT_DREAM_PARAMS },
-    dreamJob: null,
-    dreamLabel: null,
     dreamGuide: null,
-    dreamStatus: 'idle',
-    dreamResult: null,
-    dreamError: null,
-    dreamNotes: [],
-    exportableDreamJob: null,
-    frames: [],
-    framesTruncated: false,
-    frameIndex: 0,
+    ...NO_DREAM,
     followLive: true,
     playing: false,
     fps: 8,
@@ -288,20 +293,7 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
     resetDream() {
       const { dreamJob, dreamStatus, frames } = get();
       if (dreamJob && dreamStatus === 'running') void api().call('job:cancel', { jobId: dreamJob }).catch(() => undefined);
-      set({
-        dreamJob: null,
-        dreamLabel: null,
-        dreamStatus: 'idle',
-        dreamResult: null,
-        dreamError: null,
-        dreamNotes: [],
-        exportableDreamJob: null,
-        frames: [],
-        framesTruncated: false,
-        frameIndex: 0,
-        playing: false,
-        compare: false,
-      });
+      set({ ...NO_DREAM, playing: false, compare: false });
       releaseFrames(frames);
     },
 

@@ -85,11 +85,10 @@ export interface ExplainSlice {
   selectChannel(channel: number | null): void;
 }
 
-/** The spec the heatmap and the overlay export use, or null when no photo or model is chosen. */
-export function explainSpecOf(state: StudioState): ExplainRequestSpec | null {
-  if (!state.selectedPath || !state.modelId) return null;
+/** The explain settings without a photo (what a batch applies to every photo), or null without a model. */
+export function explainSettingsOf(state: StudioState): Omit<ExplainRequestSpec, 'path'> | null {
+  if (!state.modelId) return null;
   return {
-    path: state.selectedPath,
     model: state.modelId,
     layer: state.layer ?? undefined,
     classIndex: state.classIndex ?? undefined,
@@ -99,6 +98,12 @@ export function explainSpecOf(state: StudioState): ExplainRequestSpec | null {
     threshold: state.threshold,
     ...methodOptionsSpec(state.method, state.methodOptions),
   };
+}
+
+/** The spec the heatmap and the overlay export use, or null when no photo or model is chosen. */
+export function explainSpecOf(state: StudioState): ExplainRequestSpec | null {
+  const settings = explainSettingsOf(state);
+  return settings && state.selectedPath ? { path: state.selectedPath, ...settings } : null;
 }
 
 /**

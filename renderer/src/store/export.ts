@@ -1,6 +1,6 @@
-import type { BatchResult, ExportResult, FolderListing, RequestOf } from '../../../preload/contract';
+import type { BatchResult, ExportResult, FolderListing } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
-import { explainSpecOf, methodOptionsSpec } from './explain';
+import { explainSettingsOf, explainSpecOf } from './explain';
 import { withJob } from './jobs';
 import { rootOf } from './library';
 import type { SliceCreator, StudioState } from './types';
@@ -48,20 +48,6 @@ export interface ExportSlice {
   exportDream(): Promise<void>;
 }
 
-/** The explain settings a batch applies to every photo (no photo of its own). */
-export function batchSpecOf(state: StudioState): RequestOf<'export:batch'>['spec'] | null {
-  if (!state.modelId) return null;
-  return {
-    model: state.modelId,
-    layer: state.layer ?? undefined,
-    classIndex: state.classIndex ?? undefined,
-    method: state.method,
-    colormap: state.colormap,
-    alpha: state.alpha,
-    threshold: state.threshold,
-    ...methodOptionsSpec(state.method, state.methodOptions),
-  };
-}
 
 /** The opened folder a folder batch covers: the user's choice while open, else the selected photo's, else the first. */
 export function batchFolderOf(state: Pick<StudioState, 'folders' | 'batchRoot' | 'selectedPath'>): FolderListing | null {
@@ -147,7 +133,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
         get().toast('info', scope === 'folder' ? 'Open a folder first.' : 'Ctrl/⌘-click or shift-click photos to select them first.');
         return;
       }
-      const spec = batchSpecOf(state);
+      const spec = explainSettingsOf(state);
       if (!spec) {
         get().toast('info', 'Choose a model first.');
         return;
