@@ -27,7 +27,7 @@ export interface DreamFrame {
   objective: number;
   width: number;
   height: number;
-  /** Decoded once; the canvas swaps it into one Konva.Image node. */
+  /** The frame preview (decoded once on arrival); the canvas swaps it into one Konva.Image node. */
   image: ImageBitmap | HTMLImageElement;
 }
 
@@ -302,8 +302,9 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       decodeQueue = decodeQueue.then(async () => {
         let image: ImageBitmap | HTMLImageElement;
         try {
-          const element = await loadImage(event.image);
-          image = typeof createImageBitmap === 'function' ? await createImageBitmap(element) : element;
+          // An <img> holds the small JPEG and lets the browser drop and redo its decoded pixels under
+          // memory pressure; an ImageBitmap per frame would pin hundreds of MB on a long dream.
+          image = await loadImage(event.image);
         } catch {
           return; // a frame that does not decode is skipped; the next one follows
         }
