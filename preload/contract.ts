@@ -335,6 +335,7 @@ export type HostEvent =
     }
   | { type: 'runtime'; runtime: RuntimeSummary }
   | { type: 'compute-restarted'; reason: string }
+  /** Files changed under an opened folder (re-list it), or a folder to open (Electron's File ▸ Open Folder…). */
   | { type: 'folder-changed'; root: string };
 
 // ---- errors ------------------------------------------------------------------------------------
