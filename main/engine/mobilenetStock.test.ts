@@ -4,6 +4,7 @@ import { beforeAll, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { bundledArtifacts, loadBundledModel } from './bundled';
 import { LOGITS, type CnnModel } from './types';
+import { relL2 } from './testing/compare';
 
 let ours: CnnModel;
 let stock: tf.LayersModel;
@@ -60,12 +61,3 @@ test('input gradient through the convolutional trunk equals stock tf.grad', () =
   tf.dispose([x, ref, mine.gradient, weights]);
 });
 
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}

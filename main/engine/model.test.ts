@@ -9,20 +9,11 @@ import { buildNet, mobileNet, stemNet, type TestNet } from './testing/nets';
 import { loadModelFromDir } from './loadDir';
 import { listBundledModels } from './bundled';
 import { EngineError, LOGITS } from './types';
+import { relL2 } from './testing/compare';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 describe('stem net', () => {
   let net: TestNet;

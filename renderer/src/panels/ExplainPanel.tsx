@@ -59,32 +59,24 @@ function Faithfulness() {
       {s.job && <JobProgress job={s.job} />}
       {s.result && (
         <div className="faithfulness" data-testid="faithfulness">
-          <div className="faith-metric" data-testid="faith-deletion" data-value={s.result.deletionAuc}>
-            <div>
-              Deletion AUC <span className="muted">(lower is better)</span>
-            </div>
-            <strong>{s.result.deletionAuc.toFixed(3)}</strong>
-            <Sparkline
-              values={s.result.deletion}
-              color="#ff7b72"
-              label="Class score as the most important pixels are removed first"
-              testId="faith-deletion-curve"
-            />
-            <div className="muted">score as top pixels are removed</div>
-          </div>
-          <div className="faith-metric" data-testid="faith-insertion" data-value={s.result.insertionAuc}>
-            <div>
-              Insertion AUC <span className="muted">(higher is better)</span>
-            </div>
-            <strong>{s.result.insertionAuc.toFixed(3)}</strong>
-            <Sparkline
-              values={s.result.insertion}
-              color="#56d364"
-              label="Class score as the most important pixels are inserted first"
-              testId="faith-insertion-curve"
-            />
-            <div className="muted">score as top pixels are inserted</div>
-          </div>
+          <FaithMetric
+            kind="deletion"
+            title="Deletion AUC"
+            better="lower is better"
+            value={s.result.deletionAuc}
+            curve={s.result.deletion}
+            color="#ff7b72"
+            verb="removed"
+          />
+          <FaithMetric
+            kind="insertion"
+            title="Insertion AUC"
+            better="higher is better"
+            value={s.result.insertionAuc}
+            curve={s.result.insertion}
+            color="#56d364"
+            verb="inserted"
+          />
         </div>
       )}
     </>
@@ -296,5 +288,24 @@ export function ExplainPanel() {
         </ul>
       )}
     </Section>
+  );
+}
+
+/** One faithfulness number with its curve: the class score as the most important pixels go (or come) first. */
+function FaithMetric(props: { kind: 'deletion' | 'insertion'; title: string; better: string; value: number; curve: number[]; color: string; verb: string }) {
+  return (
+    <div className="faith-metric" data-testid={`faith-${props.kind}`} data-value={props.value}>
+      <div>
+        {props.title} <span className="muted">({props.better})</span>
+      </div>
+      <strong>{props.value.toFixed(3)}</strong>
+      <Sparkline
+        values={props.curve}
+        color={props.color}
+        label={`Class score as the most important pixels are ${props.verb} first`}
+        testId={`faith-${props.kind}-curve`}
+      />
+      <div className="muted">score as top pixels are {props.verb}</div>
+    </div>
   );
 }
