@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initRuntime } from '../main/engine/runtime';
 import { getModel } from '../main/engine/bundled';
 import { LOGITS } from '../main/engine/types';
+import { explain } from '../main/explain';
 
 export interface BenchOptions {
   runs: number;
@@ -57,14 +58,9 @@ export async function engineSection({ runs }: BenchOptions): Promise<Record<stri
       gradient.dispose();
     },
     mobilenetForward: forward(mobilenet, image224, LOGITS),
+    // The product's own Grad-CAM: head gradient, channel weights, ReLU'd map read back.
     gradcam: async () => {
-      const { activation, gradient, logits } = mobilenet.layerGradient(image224, mobilenet.defaultCamLayer, 2);
-      const map = tf.tidy(() => {
-        const weights = tf.mean(gradient, [1, 2], true);
-        return tf.relu(tf.sum(tf.mul(weights, activation), 3));
-      });
-      await map.data();
-      tf.dispose([activation, gradient, logits, map]);
+      await explain(mobilenet, image224, { method: 'gradcam', layer: mobilenet.defaultCamLayer, classIndex: 2 });
     },
   });
   tf.dispose([image299, image224]);

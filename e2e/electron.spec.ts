@@ -1,8 +1,10 @@
 // The real Electron app, where an Electron binary exists (not on offline machines: then skipped).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
+import { cspOfPage, metaPolicy } from '../main/csp';
+import { ELECTRON_CSP } from '../main/electron/security';
 import { test, expect, REPO } from './fixtures';
 
 function electronBinary(): string | null {
@@ -32,11 +34,19 @@ test.describe('Electron app', () => {
       expect(preferences).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       expect(await page.evaluate(() => typeof window.convscope.call)).toBe('function');
-      const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
-      expect(csp ?? '').toContain("default-src 'self'");
+      // The policy in force: the page's own <meta> one from main/csp.ts, and eval is refused.
+      const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'));
+      expect(csp).toBe(metaPolicy(ELECTRON_CSP));
+      expect(await page.evaluate(() => { try { return String(eval('1 + 1')); } catch { return 'refused'; } })).toBe('refused');
       await expect(page.getByTestId('status-backend')).toContainText(/wasm|tensorflow|cpu/, { timeout: 120_000 });
     } finally {
       await app.close();
     }
   });
+});
+
+// Runs everywhere: the page Electron loads (out/renderer, built for this run) holds the one policy.
+test('the built studio page carries the CSP of main/csp.ts', () => {
+  const html = readFileSync(join(REPO, 'out/renderer/index.html'), 'utf8');
+  expect(cspOfPage(html)).toBe(metaPolicy(ELECTRON_CSP));
 });

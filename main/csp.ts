@@ -12,3 +12,27 @@ export function contentSecurityPolicy(extra: { images?: string[]; connect?: stri
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+// Electron loads the built page from file://, where response headers are not reliably applied, so
+// the build writes the policy into the page as a <meta> tag. A <meta> policy may not hold
+// frame-ancestors (browsers ignore it there with a warning).
+const META_CSP = /<meta http-equiv="Content-Security-Policy" content="[^"]*"\s*\/?>\s*/;
+
+/** The policy as a <meta> tag may carry it. */
+export function metaPolicy(policy: string): string {
+  return policy
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}
+
+/** The page without its <meta> policy: the browser host sends its own policy as a header instead. */
+export function withoutCspMetaTag(html: string): string {
+  return html.replace(META_CSP, '');
+}
+
+/** The <meta> policy a page carries, if any (the build writes quotes as &#39;). */
+export function cspOfPage(html: string): string | null {
+  const content = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+  return content === undefined ? null : content.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}

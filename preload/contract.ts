@@ -12,6 +12,8 @@ export const CAM_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'lay
 export const SALIENCY_METHODS = ['guided-backprop', 'guided-gradcam', 'smoothgrad', 'integrated-gradients'] as const;
 export const METHODS = [...CAM_METHODS, ...SALIENCY_METHODS] as const;
 export type Method = (typeof METHODS)[number];
+/** Methods that read a target layer (the Grad-CAM family, and Guided Grad-CAM through Grad-CAM). */
+export const LAYER_METHODS: readonly Method[] = [...CAM_METHODS, 'guided-gradcam'];
 export const COLORMAPS = ['jet', 'viridis', 'inferno', 'turbo'] as const;
 export type Colormap = (typeof COLORMAPS)[number];
 

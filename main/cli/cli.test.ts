@@ -1,6 +1,6 @@
 // The CLI as users script it: exact flags, outputs, exit codes, files on disk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -30,6 +30,11 @@ describe('convscope CLI', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(file);
     expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+    const dreamOut = join(out, 'no-dream');
+    const dream = convscope('dream', file, '--out', dreamOut, '--model', 'mobilenet_v2');
+    expect(dream.code).toBe(2);
+    expect(dream.stderr).toContain(file);
+    expect(existsSync(dreamOut)).toBe(false);
   });
 
   it('bad flags exit 2 without a stack trace', () => {
@@ -105,6 +110,37 @@ describe('convscope CLI', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(summary.done.length).toBeGreaterThan(8);
     expect(existsSync(join(dir, 'nested/deeper/small-rocket-gradcam++.png'))).toBe(true);
+  });
+
+  it('takes --class as a label, --colormap, --alpha and --input-range as written, and says so in the sidecar', () => {
+    const target = join(out, 'flags.png');
+    const result = convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2', '--class', 'drawing', '--colormap', 'viridis', '--alpha', '0.7', '--input-range', '-1,1');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const sidecar = JSON.parse(readFileSync(join(out, 'flags.json'), 'utf8'));
+    expect(sidecar).toMatchObject({ class: 0, label: 'Drawing', parameters: { colormap: 'viridis', alpha: 0.7, inputRange: [-1, 1] } });
+    const unknown = convscope('gradcam', photo('everyday/chelsea.png'), '--out', join(out, 'x.png'), '--model', 'mobilenet_v2', '--class', 'tabby');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--class "tabby" is not a label/);
+  });
+
+  it('a folder exported into itself: overlays are not taken for photos, and a re-run with --raw adds only the raw maps', () => {
+    const folder = join(out, 'own-folder');
+    mkdirSync(folder);
+    for (const name of ['chelsea.png', 'rocket.jpg']) copyFileSync(photo(`everyday/${name}`), join(folder, name));
+    const first = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^2 written, 0 already done, 0 failed/);
+    rmSync(join(folder, 'rocket-gradcam.json')); // as if cut off between overlay and sidecar
+    const raw = join(out, 'own-folder-raw');
+    const second = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2', '--raw', raw);
+    expect(second.stderr).not.toMatch(/failed/);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^2 written, 0 already done, 0 failed/);
+    expect(readdirSync(raw).sort()).toEqual(['chelsea-gradcam.npy', 'rocket-gradcam.npy']);
+    expect(readdirSync(folder).filter((name) => name !== 'summary.json').sort()).toEqual(['chelsea-gradcam.json', 'chelsea-gradcam.png', 'chelsea.png', 'rocket-gradcam.json', 'rocket-gradcam.png', 'rocket.jpg']);
+    const third = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2', '--raw', raw);
+    expect(third.stdout).toMatch(/^0 written, 2 already done, 0 failed/);
   });
 
   it('scan accounts for every file with status and upright size', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { RgbImage } from '../image/types';
-import { encodeAnimation } from './animation';
+import { ANIMATION_BYTE_BUDGET, animationMaxSide, encodeAnimation } from './animation';
 import { loadPhoto, solidImage } from './testing/photos';
 
 async function* asAsync(frames: RgbImage[]): AsyncGenerator<RgbImage> {
@@ -33,6 +33,15 @@ describe('encodeAnimation', () => {
     expect(meta.format).toBe('gif');
     expect(meta.pages).toBe(4);
     expect([meta.width, meta.pageHeight]).toEqual([50, 25]);
+  });
+
+  it('fits many large frames into the byte budget instead of running out of memory', () => {
+    // 30 frames of the 14.7-megapixel photo: 1.3 GB raw at full size.
+    const side = animationMaxSide(30, 5120, 2880);
+    const height = Math.floor((2880 * side) / 5120);
+    expect(30 * side * height * 3).toBeLessThanOrEqual(ANIMATION_BYTE_BUDGET);
+    expect(side).toBeGreaterThan(2000);
+    expect(animationMaxSide(6, 451, 300)).toBe(451);
   });
 
   it('refuses an empty frame list', async () => {

@@ -10,6 +10,18 @@ export interface AnimationOptions {
   maxSide?: number;
 }
 
+/** Raw pixels an animation may hold while it is encoded (its frames are kept until the end). */
+export const ANIMATION_BYTE_BUDGET = 512 * 1024 * 1024;
+
+/**
+ * The longest side at which `count` frames of width × height fit the byte budget (never larger
+ * than the frames): a long dream of a large photo becomes a smaller animation, not an out-of-memory.
+ */
+export function animationMaxSide(count: number, width: number, height: number, budget = ANIMATION_BYTE_BUDGET): number {
+  const scale = Math.min(1, Math.sqrt(budget / (Math.max(1, count) * width * height * 3)));
+  return Math.max(1, Math.floor(Math.max(width, height) * scale));
+}
+
 /**
  * An animated WebP or GIF (infinite loop) of the frames, all resized to the last frame's size
  * (fitted inside maxSide). Frames are shrunk to maxSide as they arrive, so memory stays at

@@ -1,9 +1,8 @@
 // Integration with the real engine: InceptionV3 (bundled) dreams a real photo.
-// Skipped only while main/engine has no loadBundledModel / initRuntime to import.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { dreamSpec } from '../../preload/contract';
-import type { CnnModel } from '../engine/types';
+import { initRuntime, loadBundledModel, type CnnModel } from '../engine';
 import type { RgbImage } from '../image/types';
 import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
 import { buildObjective } from './objective';
@@ -13,29 +12,12 @@ import { planTiles } from './tiling';
 import { resizeRgb } from '../image/encode';
 import { loadPhoto } from './testing/photos';
 
-type Engine = {
-  loadBundledModel(id: 'inception_v3'): Promise<CnnModel>;
-  initRuntime(options?: { prefer?: 'wasm' }): Promise<unknown>;
-};
-
-async function importEngine(): Promise<Engine | undefined> {
-  try {
-    const bundled = await import('../engine/bundled');
-    const runtime = await import('../engine/runtime');
-    return { loadBundledModel: bundled.loadBundledModel, initRuntime: runtime.initRuntime } as Engine;
-  } catch (error) {
-    if ((error as Error).message?.includes('Cannot find module') || (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
-
-const engine = await importEngine();
 let model: CnnModel;
 
-describe.skipIf(!engine)('dream with the bundled InceptionV3', () => {
+describe('dream with the bundled InceptionV3', () => {
   beforeAll(async () => {
-    await engine!.initRuntime({ prefer: 'wasm' });
-    model = await engine!.loadBundledModel('inception_v3');
+    await initRuntime({ prefer: 'wasm' });
+    model = await loadBundledModel('inception_v3');
   });
   afterAll(() => model?.dispose());
 

@@ -1,7 +1,7 @@
 // Electron main: one secure window, the media scheme, the menu, and the shared handler table.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_SCHEME } from '../../preload/channels';
 import { createAppCore, type AppCore } from '../services/app-core';
 import { photoResponse } from '../services/media';
@@ -14,6 +14,9 @@ protocol.registerSchemesAsPrivileged([
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
 ]);
 
+// Tests (and users who want a separate profile) point the user-data folder elsewhere.
+if (process.env.CONVSCOPE_USER_DATA) app.setPath('userData', process.env.CONVSCOPE_USER_DATA);
+
 let core: AppCore;
 let window: BrowserWindow | null = null;
 
@@ -25,7 +28,7 @@ async function pickFolder(title: string): Promise<string | null> {
 function rendererUrl(): string {
   // electron-vite's dev server, only in development: a packaged app always loads its own files.
   const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  return devServer ?? `file://${join(here, '../renderer/index.html')}`;
+  return devServer ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 }
 
 function createWindow(): void {

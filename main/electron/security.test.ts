@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ELECTRON_CSP, isAppUrl, secureWebPreferences } from './security';
 import { browserHostCsp } from '../server/browser-host';
+import { cspOfPage, metaPolicy, withoutCspMetaTag } from '../csp';
 
 describe('studio window security settings', () => {
   it('isolates the page from Node', () => {
@@ -19,13 +20,20 @@ describe('studio window security settings', () => {
   });
 
   it('has a strict CSP on both hosts: no inline or remote scripts, no eval', () => {
-    for (const csp of [ELECTRON_CSP, browserHostCsp(4321)]) {
+    for (const csp of [ELECTRON_CSP, metaPolicy(ELECTRON_CSP), browserHostCsp('127.0.0.1:4321')]) {
       const scriptSrc = csp.split(';').map((part) => part.trim()).find((part) => part.startsWith('script-src'));
       expect(scriptSrc).toBe("script-src 'self'");
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).not.toMatch(/unsafe-eval|\*/);
     }
+  });
+
+  it('the page carries the same policy as a <meta> tag (less frame-ancestors), which the browser host removes', () => {
+    expect(metaPolicy(ELECTRON_CSP)).toBe(ELECTRON_CSP.replace("; frame-ancestors 'none'", ''));
+    const page = `<head><meta http-equiv="Content-Security-Policy" content="${metaPolicy(ELECTRON_CSP)}"><title>t</title></head>`;
+    expect(cspOfPage(page)).toBe(metaPolicy(ELECTRON_CSP));
+    expect(withoutCspMetaTag(page)).toBe('<head><title>t</title></head>');
   });
 
   it('only lets the window navigate to its own page', () => {

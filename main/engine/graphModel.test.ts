@@ -1,9 +1,9 @@
 // A hand-written TF GraphModel (conv → relu → mean → matmul → softmax) through loadModelFromDir (cpu).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadModelFromDir } from './loadDir';
 import { LOGITS, type CnnModel } from './types';
 
@@ -78,4 +78,30 @@ test('run, layerGradient and inputGradient match hand-written tfjs', () => {
   expect(tf.max(tf.abs(tf.sub(ig.gradient, refI))).dataSync()[0]).toBeLessThan(1e-5);
   expect(() => model.run(x, ['nope'])).toThrow(/layer "nope" does not exist/);
   tf.dispose([x, out[LOGITS], out.relu, ref, g.activation, g.gradient, g.logits, refG, ig.gradient, refI]);
+});
+
+test('a gradient that fails half-way leaks nothing; guided backprop is refused, not faked', () => {
+  const x = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  const failing = () =>
+    model.inputGradient(x, ['relu'], () => {
+      throw new Error('objective failed');
+    });
+  expect(failing).toThrow(/objective failed/);
+  expect(() => model.layerGradient(x, 'relu', 7)).toThrow();
+  expect(() => model.inputGradient(x, [LOGITS], (a) => tf.sum(a[LOGITS]) as tf.Scalar, { guided: true })).toThrow(/guided backprop needs a Keras/);
+  expect(tf.memory().numTensors).toBe(before);
+  x.dispose();
+});
+
+test('a manifest that names a weight file outside the model folder is refused', async () => {
+  const evil = await mkdtemp(join(tmpdir(), 'convscope-evil-model-'));
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    manifest.weightsManifest[0].paths = [join('..', basename(dir), 'weights.bin')];
+    await writeFile(join(evil, 'model.json'), JSON.stringify(manifest));
+    await expect(loadModelFromDir(evil)).rejects.toThrow(/weight file ".*weights\.bin" is outside the model folder/);
+  } finally {
+    await rm(evil, { recursive: true, force: true });
+  }
 });

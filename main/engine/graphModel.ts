@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo } from './types';
 import type { WeightsManifestGroup } from './keras/weights';
+import { gradientOrThrow } from './gradient-guard';
 
 interface GraphNodeDef {
   name: string;
@@ -126,26 +127,30 @@ export async function loadGraphCnn(
       const info = layers.find((l) => l.name === layer);
       if (info && !info.spatial) throw new EngineError('not-spatial', `layer "${layer}" of ${spec.name} has no spatial map`);
       const [activation] = execute({ [inputNode]: input }, [layer]);
+      let logits: tf.Tensor2D | undefined;
       try {
-        let logits: tf.Tensor2D | undefined;
-        const gradient = tf.grad((a: tf.Tensor) => {
+        const { value, grad } = gradientOrThrow((a: tf.Tensor) => {
           const [out] = execute({ [inputNode]: input, [layer]: a }, [LOGITS]);
           logits = tf.keep(out) as tf.Tensor2D;
           return tf.sum(tf.slice(out, [0, classIndex], [-1, 1]));
-        })(activation) as tf.Tensor4D;
-        return { activation: activation as tf.Tensor4D, gradient, logits: logits! };
+        }, activation);
+        value.dispose();
+        return { activation: activation as tf.Tensor4D, gradient: grad as tf.Tensor4D, logits: logits! };
       } catch (error) {
         activation.dispose();
+        logits?.dispose();
         throw error;
       }
     },
-    inputGradient(input, outputs, objective, _options: GradientOptions = {}) {
+    inputGradient(input, outputs, objective, options: GradientOptions = {}) {
+      // Guided backprop rewrites the ReLU gradient; the stock graph executor has no hook for that.
+      if (options.guided) throw new EngineError('unsupported', `${spec.name} is a graph model: guided backprop needs a Keras (layers) model`);
       check(outputs);
       const names = [...new Set(outputs)];
-      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => {
+      const { value, grad } = gradientOrThrow((x: tf.Tensor) => {
         const values = execute({ [inputNode]: x }, names);
         return objective(Object.fromEntries(names.map((n, i) => [n, values[i]])));
-      })(input);
+      }, input);
       const result = value.dataSync()[0];
       value.dispose();
       return { value: result, gradient: grad as tf.Tensor4D };

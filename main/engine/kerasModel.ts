@@ -4,6 +4,7 @@ import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInf
 import type { CompiledGraph } from './graph/build';
 import { Executor } from './graph/executor';
 import { ConvUnit } from './graph/convUnit';
+import { gradientOrThrow } from './gradient-guard';
 
 export type SpecDefaults = Omit<ModelSpec, 'defaultCamLayer' | 'defaultDreamLayers'> &
   Partial<Pick<ModelSpec, 'defaultCamLayer' | 'defaultDreamLayers'>>;
@@ -142,28 +143,6 @@ export class KerasCnnModel implements CnnModel {
     this.disposed = true;
     this.compiled.units.forEach((u) => u.dispose());
   }
-}
-
-/**
- * tf.valueAndGrad that leaks nothing when `f` throws: tensors saved for the backward pass are only
- * released when the backward pass runs, so a failure is turned into a zero objective, the pass
- * completes, and the error is rethrown.
- */
-function gradientOrThrow(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor): { value: tf.Scalar; grad: tf.Tensor } {
-  let failure: unknown;
-  const result = tf.valueAndGrad((input: tf.Tensor) => {
-    try {
-      return f(input);
-    } catch (error) {
-      failure = error;
-      return tf.sum(tf.mul(input, 0)) as tf.Scalar;
-    }
-  })(x);
-  if (failure !== undefined) {
-    tf.dispose([result.value, result.grad]);
-    throw failure;
-  }
-  return result;
 }
 
 function resolveInputSize(ex: Executor, inputName: string, spec: SpecDefaults): [number, number] {

@@ -6,6 +6,7 @@ import { kerasModelFrom } from './loadKeras';
 import { loadGraphCnn } from './graphModel';
 import type { WeightsManifestGroup } from './keras/weights';
 import { EngineError, type CnnModel } from './types';
+import { isInside } from '../library/guard';
 
 interface Metadata {
   inputSize?: [number, number];
@@ -50,8 +51,11 @@ export async function loadModelFromDir(dir: string): Promise<CnnModel> {
     manifest.map((group) =>
       Promise.all(
         group.paths.map(async (p) => {
+          // Weight files live beside model.json: a manifest may not reach elsewhere on the disk.
+          const file = join(folder, p);
+          if (typeof p !== 'string' || !isInside(folder, file)) throw new EngineError('bad-model', `${what}: weight file "${p}" is outside the model folder`);
           try {
-            return new Uint8Array(await readFile(join(folder, p)));
+            return new Uint8Array(await readFile(file));
           } catch {
             throw new EngineError('bad-model', `${what}: weight file "${p}" is missing`);
           }

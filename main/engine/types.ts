@@ -83,7 +83,7 @@ export interface CnnModel extends ModelSpec {
 
 export class EngineError extends Error {
   constructor(
-    readonly code: 'unknown-layer' | 'not-spatial' | 'bad-model' | 'unsupported-layer' | 'no-backend',
+    readonly code: 'unknown-layer' | 'not-spatial' | 'bad-model' | 'unsupported-layer' | 'unsupported' | 'no-backend',
     message: string,
   ) {
     super(message);

@@ -1,7 +1,9 @@
 // explain(): one entry point for every attribution method. Always the pre-softmax logit.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CnnModel } from '../engine/types';
-import type { Method } from '../../preload/contract';
+import { LAYER_METHODS, type Method } from '../../preload/contract';
+
+export { LAYER_METHODS };
 import { ExplainError, type ExplainOptions, type ExplainOutput } from './types';
 import { requireBatchOfOne, requireSpatialLayer, throwIfAborted, type MethodFn } from './base';
 import { gradcam } from './methods/gradcam';
@@ -30,17 +32,6 @@ const METHOD_FUNCTIONS: Record<Method, MethodFn> = {
   'integrated-gradients': integratedGradients,
 };
 
-/** Methods that read a target layer (the rest work on the input only). */
-export const LAYER_METHODS: readonly Method[] = [
-  'gradcam',
-  'gradcam++',
-  'xgradcam',
-  'hirescam',
-  'layercam',
-  'scorecam',
-  'eigencam',
-  'guided-gradcam',
-];
 
 export async function explain(model: CnnModel, input: tf.Tensor4D, options: ExplainOptions): Promise<ExplainOutput> {
   const method = METHOD_FUNCTIONS[options.method];

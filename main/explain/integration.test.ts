@@ -1,35 +1,20 @@
-// Grad-CAM on a real photo with the real engine (MobileNetV2, bundled weights). Skipped until the
-// engine's public entry main/engine/index.ts exists.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Grad-CAM on a real photo with the real engine (MobileNetV2, bundled weights), through the
+// product's own decoding and preprocessing.
 import * as tf from '@tensorflow/tfjs-core';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { LOGITS, type CnnModel } from '../engine/types';
-import { photo, REPO } from '../testing/paths';
+import { initRuntime, loadBundledModel, LOGITS } from '../engine';
+import { photoToModelInput } from '../engine/preprocess';
+import { decodePhoto } from '../image/decode';
+import { photo } from '../testing/paths';
 import { explain } from './index';
 import { faithfulness } from './faithfulness';
 
-const ENGINE = resolve(REPO, 'main/engine/index.ts');
-
-interface EngineEntry {
-  loadBundledModel(id: 'mobilenet_v2'): Promise<CnnModel>;
-  initRuntime?(options?: { prefer?: string }): Promise<unknown>;
-}
-
-describe.skipIf(!existsSync(ENGINE))('integration: MobileNetV2 on chelsea.png', () => {
+describe('integration: MobileNetV2 on chelsea.png', () => {
   it('Grad-CAM is finite, repeatable, leak-free and more faithful than its reverse', async () => {
-    const engine = (await import(/* @vite-ignore */ pathToFileURL(ENGINE).href)) as EngineEntry;
-    await engine.initRuntime?.({ prefer: 'wasm' });
-    const model = await engine.loadBundledModel('mobilenet_v2');
-    const { data, info } = await sharp(photo('everyday/chelsea.png')).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const [low, high] = model.inputRange;
-    const input = tf.tidy(() => {
-      const pixels = tf.tensor4d(new Uint8Array(data), [1, info.height, info.width, 3], 'int32').toFloat();
-      const resized = tf.image.resizeBilinear(pixels, model.inputSize, false, true);
-      return tf.add(tf.mul(resized, (high - low) / 255), low) as tf.Tensor4D;
-    });
+    await initRuntime({ prefer: 'wasm' });
+    const model = await loadBundledModel('mobilenet_v2');
+    const decoded = await decodePhoto(photo('everyday/chelsea.png'));
+    const input = await photoToModelInput(decoded.image, model);
     const logits = tf.tidy(() => Array.from(model.run(input, [LOGITS])[LOGITS].dataSync()));
     const classIndex = logits.indexOf(Math.max(...logits));
 

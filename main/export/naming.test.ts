@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_TEMPLATE, exportName, sanitizeFileName } from './naming';
-import { appVersion, sidecarJson } from './sidecar';
+import { APP_VERSION } from '../app-version';
+import { sidecarJson } from './sidecar';
 
 describe('exportName', () => {
   it('fills the default template', () => {
@@ -40,7 +41,7 @@ describe('exportName', () => {
 describe('sidecarJson', () => {
   it('is pretty JSON with the app version from package.json', async () => {
     const { default: pkg } = await import('../../package.json');
-    expect(appVersion).toBe(pkg.version);
+    expect(APP_VERSION).toBe(pkg.version);
     const text = sidecarJson({ method: 'gradcam', classIndex: 281, source: 'chelsea.png' });
     expect(text.endsWith('\n')).toBe(true);
     expect(text).toContain('\n  "method": "gradcam"');

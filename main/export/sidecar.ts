@@ -1,11 +1,30 @@
 // The JSON written next to every export: what made it, so it can be reproduced.
-import { version as appVersion } from '../../package.json';
-
-export { appVersion };
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { APP_VERSION } from '../app-version';
 
 export function sidecarJson(fields: Record<string, unknown>): string {
   // app and appVersion come first and always tell the truth, whatever the fields say.
-  const document: Record<string, unknown> = { app: 'convscope', appVersion };
+  const document: Record<string, unknown> = { app: 'convscope', appVersion: APP_VERSION };
   for (const [key, value] of Object.entries(fields)) if (key !== 'app' && key !== 'appVersion') document[key] = value;
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function sidecarPathFor(file: string): string {
+  return file.slice(0, file.length - extname(file).length) + '.json';
+}
+
+/** True when the JSON file is one Convscope wrote (a sidecar or a batch summary). */
+export function isConvscopeJson(file: string): boolean {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { app?: unknown };
+    return parsed.app === 'convscope';
+  } catch {
+    return false;
+  }
+}
+
+/** True when the file is an export Convscope wrote: a sidecar beside it says so. */
+export function isConvscopeExport(file: string): boolean {
+  return isConvscopeJson(sidecarPathFor(file));
 }

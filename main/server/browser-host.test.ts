@@ -9,18 +9,20 @@ import { WebSocket } from 'ws';
 import { createAppCore, type AppCore } from '../services/app-core';
 import { spawnNodeCompute } from '../host/spawn-node';
 import { photo } from '../testing/paths';
-import { startBrowserHost, type BrowserHost, MAX_MESSAGE_BYTES } from './browser-host';
+import { cspOfPage, metaPolicy } from '../csp';
+import { ELECTRON_CSP } from '../electron/security';
+import { browserHostCsp, startBrowserHost, type BrowserHost, MAX_MESSAGE_BYTES } from './browser-host';
 
 let core: AppCore;
 let host: BrowserHost;
 let root: string;
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: Buffer }> {
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; csp: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();
@@ -56,13 +58,16 @@ function ask(socket: WebSocket, message: string): Promise<{ id: number; envelope
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'convscope-host-'));
   const renderer = mkdtempSync(join(tmpdir(), 'convscope-renderer-'));
-  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>studio</title>');
+  // As the build writes it: Electron's <meta> policy, which the browser host replaces by its header.
+  writeFileSync(join(renderer, 'index.html'), `<!doctype html><head><meta http-equiv="Content-Security-Policy" content="${metaPolicy(ELECTRON_CSP)}"><title>studio</title></head>`);
   root = mkdtempSync(join(tmpdir(), 'convscope-media-'));
   mkdirSync(join(root, 'photos'));
   mkdirSync(join(root, 'photos-evil'));
   copyFileSync(photo('everyday/chelsea.png'), join(root, 'photos', 'chelsea.png'));
   copyFileSync(photo('everyday/rocket.jpg'), join(root, 'photos-evil', 'rocket.jpg'));
   writeFileSync(join(root, 'secret.txt'), 'secret');
+  // A photo just outside the opened folder: only the containment check can refuse it.
+  copyFileSync(photo('everyday/chelsea.png'), join(root, 'outside.png'));
   symlinkSync(join(root, 'photos-evil', 'rocket.jpg'), join(root, 'photos', 'link-out.jpg'));
   core = createAppCore({ hostKind: 'browser', spawnCompute: () => spawnNodeCompute(), userDataDir: userData });
   host = await startBrowserHost({ core, rendererDir: renderer, port: 0 });
@@ -82,8 +87,15 @@ describe('browser host', () => {
   it('serves the studio page with a strict CSP and rejects foreign Host headers (DNS rebinding)', async () => {
     const page = await get('/');
     expect(page.status).toBe(200);
+    expect(page.csp).toBe(browserHostCsp(`127.0.0.1:${host.port}`));
+    expect(page.csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect(cspOfPage(String(page.body))).toBeNull();
+    expect(String(page.body)).toContain('<title>studio</title>');
     const rebinding = await get('/', { Host: `evil.example:${host.port}` });
     expect(rebinding.status).toBe(421);
+    // Not even another loopback name: only the address the host listens on.
+    expect((await get('/', { Host: `localhost:${host.port}` })).status).toBe(421);
+    expect((await get('/', { Host: `127.0.0.1:${host.port + 1}` })).status).toBe(421);
     const media = await get(`/media?token=${host.token}&path=${encodeURIComponent(join(root, 'photos', 'chelsea.png'))}`, { Host: 'evil.example' });
     expect(media.status).toBe(421);
   });
@@ -96,17 +108,25 @@ describe('browser host', () => {
     expect(ok.status).toBe(200);
     expect(ok.type).toBe('image/jpeg');
     expect(ok.body.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // Each query value as sent on the wire; the server's URL parser decodes it once.
     const attempts = [
-      join(root, 'secret.txt'),
-      join(root, 'photos', '..', 'secret.txt'),
-      `${join(root, 'photos')}/%2e%2e/secret.txt`,
-      join(root, 'photos-evil', 'rocket.jpg'),
-      join(root, 'photos', 'link-out.jpg'),
-      '/etc/passwd',
+      encodeURIComponent(join(root, 'outside.png')),
+      encodeURIComponent(`${join(root, 'photos')}/../outside.png`),
+      `${encodeURIComponent(join(root, 'photos'))}/%2e%2e/outside.png`,
+      `${encodeURIComponent(join(root, 'photos'))}%2F%2E%2E%2Foutside.png`,
+      encodeURIComponent(join(root, 'photos-evil', 'rocket.jpg')),
+      encodeURIComponent(join(root, 'photos', 'link-out.jpg')),
+      encodeURIComponent(join(root, 'secret.txt')),
+      encodeURIComponent('/etc/passwd'),
     ];
+    expect((await get(`/media?path=${encodeURIComponent(join(root, 'outside.png'))}&token=${host.token}`)).status).toBe(403);
+    const opened = await core.guard.allow(root);
+    // The same photo is served once its folder is opened: the refusals above were containment, not format.
+    expect((await get(`/media?path=${encodeURIComponent(join(root, 'outside.png'))}&token=${host.token}`)).status).toBe(200);
+    expect(core.guard.forget(opened)).toBe(true);
     for (const attempt of attempts) {
-      const response = await get(`/media?path=${encodeURIComponent(attempt)}&token=${host.token}`);
-      expect(response.status, attempt).toBe(403);
+      const response = await get(`/media?path=${attempt}&token=${host.token}`);
+      expect(response.status, decodeURIComponent(attempt)).toBe(403);
     }
     expect((await get(`/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
   });

@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SocketMessage } from '../../preload/contract';
 import type { AppCore } from '../services/app-core';
 import { photoResponse } from '../services/media';
-import { contentSecurityPolicy } from '../csp';
+import { contentSecurityPolicy, withoutCspMetaTag } from '../csp';
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -39,15 +39,18 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-export function browserHostCsp(port: number): string {
-  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
+/** The page's policy: its socket is on the one address the host listens on (`127.0.0.1:PORT`). */
+export function browserHostCsp(hostAndPort: string): string {
+  return contentSecurityPolicy({ connect: [`ws://${hostAndPort}`] });
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const listenHost = options.host ?? '127.0.0.1';
   const token = randomBytes(24).toString('base64url');
+  const shownHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
   let port = 0;
-  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  // Only the address it listens on: a Host of any name (even localhost) is refused (DNS rebinding).
+  const hostAndPort = (): string => `${shownHost}:${port}`;
   const tokenMatches = (candidate: string | null): boolean => {
     if (!candidate) return false;
     const a = Buffer.from(candidate);
@@ -62,7 +65,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!allowedHosts().includes(request.headers.host ?? '')) return send(response, 421, 'text/plain', 'wrong Host header');
+    if (request.headers.host !== hostAndPort()) return send(response, 421, 'text/plain', 'wrong Host header');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'method not allowed');
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
     if (url.pathname === '/media') {
@@ -72,8 +75,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
       // The page itself is harmless without the token, but nothing it asks for works without it.
-      const html = await readFile(join(options.rendererDir, 'index.html'));
-      return send(response, 200, CONTENT_TYPES['.html'], html, { 'Content-Security-Policy': browserHostCsp(port) });
+      // The built page carries Electron's <meta> policy; here the header below is the one policy.
+      const html = withoutCspMetaTag(await readFile(join(options.rendererDir, 'index.html'), 'utf8'));
+      return send(response, 200, CONTENT_TYPES['.html'], html, { 'Content-Security-Policy': browserHostCsp(hostAndPort()) });
     }
     const file = staticFile(options.rendererDir, url.pathname);
     if (!file) return send(response, 404, 'text/plain', 'not found');
@@ -86,8 +90,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const origin = request.headers.origin;
-    const originOk = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
-    if (url.pathname !== '/api' || !allowedHosts().includes(request.headers.host ?? '') || !originOk || !tokenMatches(url.searchParams.get('token'))) {
+    const originOk = origin === undefined || origin === `http://${hostAndPort()}`;
+    if (url.pathname !== '/api' || request.headers.host !== hostAndPort() || !originOk || !tokenMatches(url.searchParams.get('token'))) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -127,9 +131,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.listen(options.port, listenHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const shownHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `http://${hostAndPort()}/?token=${token}`,
     port,
     token,
     async close() {

@@ -7,9 +7,9 @@ import type { ExplainSpec, ExportResult, PhotoEntry } from '../../preload/contra
 import { throwIfAborted } from '../abort';
 import { writeFileAtomic } from '../export/atomic';
 import { DEFAULT_EXPORT_TEMPLATE, exportName } from '../export/naming';
-import { sidecarJson } from '../export/sidecar';
+import { isConvscopeExport, isConvscopeJson, sidecarJson, sidecarPathFor } from '../export/sidecar';
 import { isInside } from '../library/guard';
-import { sidecarPathFor, type OverlayExportParams } from './compute/exports';
+import type { OverlayExportParams } from './compute/exports';
 import { toApiError } from './errors';
 
 export interface BatchExportOptions {
@@ -41,12 +41,22 @@ interface Planned {
 }
 
 /**
- * Where each photo's results go. Photos already inside the output folders (earlier results) are left
- * out; two photos that would share a name (a.jpg, a.png) keep their extension in it.
+ * Where each photo's results go. Earlier results inside the output folder are left out — files with
+ * a Convscope sidecar, and files at another photo's output path (a run cut off before its sidecar) —
+ * while the user's own photos there are kept. Two photos that would share a name (a.jpg, a.png) keep
+ * their extension in it.
  */
 export function planBatch(options: Pick<BatchExportOptions, 'photos' | 'spec' | 'outDir' | 'rawDir' | 'template'>): Planned[] {
+  const candidates = options.photos.filter((photo) => !(isInside(options.outDir, photo.path) && isConvscopeExport(photo.path)));
+  const outputs = new Set(placeResults(candidates, options).map(({ outFile }) => resolve(outFile)));
+  return placeResults(
+    candidates.filter((photo) => !outputs.has(resolve(photo.path))),
+    options,
+  );
+}
+
+function placeResults(photos: PhotoEntry[], options: Pick<BatchExportOptions, 'spec' | 'outDir' | 'rawDir' | 'template'>): Planned[] {
   const { spec, outDir, rawDir } = options;
-  const photos = options.photos.filter((photo) => !isInside(outDir, photo.path) && !(rawDir && isInside(rawDir, photo.path)));
   const stemOf = (photo: PhotoEntry): string => join(dirname(photo.relPath), basename(photo.relPath, extname(photo.relPath)));
   const counts = new Map<string, number>();
   for (const photo of photos) counts.set(stemOf(photo), (counts.get(stemOf(photo)) ?? 0) + 1);
@@ -68,10 +78,18 @@ export function planBatch(options: Pick<BatchExportOptions, 'photos' | 'spec' | 
   });
 }
 
+/** summary.json is this run's log and replaces an earlier run's; a file of the user's of that name is kept. */
+function summaryPath(outDir: string): string {
+  const usual = join(outDir, 'summary.json');
+  if (!existsSync(usual) || isConvscopeJson(usual)) return usual;
+  return join(outDir, `summary-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+}
+
 export async function batchExport(options: BatchExportOptions): Promise<BatchSummary> {
   const { spec, outDir } = options;
   const plan = planBatch(options);
-  const originals = new Set(options.photos.map((photo) => resolve(photo.path)));
+  // The photos being explained (earlier results in the output folder are outputs, not originals).
+  const originals = new Set(plan.map(({ photo }) => resolve(photo.path)));
   const done: string[] = [];
   const skipped: string[] = [];
   const failed = [...(options.unreadable ?? [])];
@@ -91,7 +109,8 @@ export async function batchExport(options: BatchExportOptions): Promise<BatchSum
       continue;
     }
     try {
-      await options.exportOne({ spec: { ...spec, path: photo.path }, outFile, rawFile, overwrite: options.overwrite });
+      // A photo cut off half-way (or re-run with --raw) gets only its missing outputs.
+      await options.exportOne({ spec: { ...spec, path: photo.path }, outFile, rawFile, overwrite: options.overwrite, keepExisting: true });
       done.push(photo.path);
       report('ok');
     } catch (error) {
@@ -103,8 +122,7 @@ export async function batchExport(options: BatchExportOptions): Promise<BatchSum
     }
   }
   await mkdir(outDir, { recursive: true });
-  const summaryFile = join(outDir, 'summary.json');
-  // The summary is this run's log: it replaces the previous run's.
+  const summaryFile = summaryPath(outDir);
   await writeFileAtomic(summaryFile, sidecarJson({ parameters: { ...spec, path: undefined }, done, skipped, failed }), { overwrite: true });
   return { done, skipped, failed, summaryFile };
 }

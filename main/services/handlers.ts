@@ -147,11 +147,19 @@ export function createHandlers(deps: HostDeps): Handlers {
 
     async 'export:batch'({ jobId, paths, spec, outDir, rawMaps, template, overwrite }) {
       const folder = await outputFolder(outDir);
-      const photos = await Promise.all(paths.map(async (path) => photoEntry(await allowedPhoto(path), guard.roots())));
       return mainJob(jobId, async (signal) => {
+        // A path that is gone or outside the opened folders is one failed photo, not a failed batch.
+        const photos: PhotoEntry[] = [];
+        const unreadable: { path: string; reason: string }[] = [];
+        for (const path of paths) {
+          const resolved = await guard.resolve(path);
+          if (resolved) photos.push(photoEntry(resolved, guard.roots()));
+          else unreadable.push({ path, reason: `${path}: not a readable photo inside a folder you opened` });
+        }
         const summary = await batchExport({
           photos,
-          spec: { ...spec, path: photos[0].path },
+          unreadable,
+          spec: { ...spec, path: photos[0]?.path ?? paths[0] },
           outDir: folder,
           rawDir: rawMaps ? join(folder, 'raw') : undefined,
           template,

@@ -1,5 +1,5 @@
 // `convscope dream <image> --out <dir>`: one PNG per iteration, final.png, parameters.json.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { dreamSpec, type DreamResult, type ExportResult, type HostEvent } from '../../../preload/contract';
@@ -61,7 +61,6 @@ export async function dreamCommand(image: string, options: DreamOptions, command
     throw new UsageError(`${options.params ?? 'dream'}: ${issue.path.join('.')}: ${issue.message}`);
   }
   const spec = parsed.data;
-  await mkdir(outDir, { recursive: true });
   const session = new CliSession();
   try {
     const onEvent = (event: HostEvent): void => {

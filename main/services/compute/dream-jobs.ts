@@ -1,5 +1,6 @@
 // Runs dreams in the compute process: frames go to a bounded frame store (kept for export),
 // to the studio as previews, and optionally to numbered PNG files (CLI).
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec } from '../../../preload/contract';
 import { dream, dreamPlan, visualiseChannel, type DreamFrame, type DreamOutcome } from '../../dream';
@@ -87,6 +88,8 @@ async function collectFrames(
   const files: string[] = [];
   let last = first;
   let notes: string[] = [];
+  // Created only now that the photo has decoded: a bad input leaves no empty folder behind.
+  if (params.framesDir) await mkdir(params.framesDir, { recursive: true });
   try {
     while (true) {
       const next = await generator.next();

@@ -4,18 +4,18 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { ExplainSpec, ExportResult } from '../../../preload/contract';
-import { ApiError } from '../../../preload/contract';
-import { encodeAnimation } from '../../dream/animation';
+import { ApiError, LAYER_METHODS } from '../../../preload/contract';
+import { animationMaxSide, encodeAnimation } from '../../dream/animation';
+import type { RgbImage } from '../../image/types';
 import { ExistsError, writeFileAtomic } from '../../export/atomic';
 import { writeNpy } from '../../export/npy';
 import { assertNotAnInput } from '../../export/same-path';
-import { sidecarJson } from '../../export/sidecar';
+import { sidecarJson, sidecarPathFor } from '../../export/sidecar';
 import { encodePng } from '../../image/encode';
 import { throwIfAborted } from '../errors';
 import type { JobContext } from './context';
 import { getDream } from './dream-jobs';
-import { explainPhoto, overlayImage, usesLayer } from './heatmap';
-import { LAYER_METHODS } from '../../explain';
+import { explainPhoto, overlayImage } from './heatmap';
 
 export interface OverlayExportParams {
   spec: ExplainSpec;
@@ -24,10 +24,8 @@ export interface OverlayExportParams {
   /** Optional float32 .npy of the raw map (layer resolution, before upsampling and normalisation). */
   rawFile?: string;
   overwrite: boolean;
-}
-
-export function sidecarPathFor(file: string): string {
-  return file.slice(0, file.length - extname(file).length) + '.json';
+  /** Resume: outputs that already exist are kept and only the missing ones are written. */
+  keepExisting?: boolean;
 }
 
 /** Checked before any work starts, so a refused export costs nothing and writes nothing. */
@@ -51,11 +49,19 @@ async function checkOverlayTargets(outFile: string, rawFile: string | undefined,
   }
 }
 
+/** Where the raw map's pixels live: the target layer's grid, or the model input for saliency methods. */
+function rawMapSpace(method: ExplainSpec['method'], layer: string): string {
+  const onLayerGrid = LAYER_METHODS.includes(method) && method !== 'guided-gradcam';
+  return onLayerGrid ? `layer ${layer}` : 'model input (the photo resized to the model input size)';
+}
+
 export async function exportOverlay(params: OverlayExportParams, context: JobContext): Promise<ExportResult> {
   const sidecar = sidecarPathFor(params.outFile);
-  const targets = [params.outFile, sidecar, ...(params.rawFile ? [params.rawFile] : [])];
   await checkOverlayTargets(params.outFile, params.rawFile, sidecar);
+  const wanted = [params.outFile, sidecar, ...(params.rawFile ? [params.rawFile] : [])];
+  const targets = params.keepExisting && !params.overwrite ? wanted.filter((file) => !existsSync(file)) : wanted;
   await refuseExisting(targets, params.overwrite, params.spec.path);
+  const writes = (file: string): boolean => targets.includes(file);
   const explained = await explainPhoto(params.spec, context, 0);
   throwIfAborted(context.signal);
   await mkdir(dirname(params.outFile), { recursive: true });
@@ -65,9 +71,9 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
   throwIfAborted(context.signal);
   const { map } = explained.output;
   const files = [params.outFile];
-  await writeFileAtomic(params.outFile, png, { overwrite: params.overwrite, inputs: [params.spec.path] });
+  if (writes(params.outFile)) await writeFileAtomic(params.outFile, png, { overwrite: params.overwrite, inputs: [params.spec.path] });
   if (params.rawFile) {
-    await writeNpy(params.rawFile, map.data, [map.height, map.width], { overwrite: params.overwrite, inputs: [params.spec.path] });
+    if (writes(params.rawFile)) await writeNpy(params.rawFile, map.data, [map.height, map.width], { overwrite: params.overwrite, inputs: [params.spec.path] });
     files.push(params.rawFile);
   }
   const fields = {
@@ -77,7 +83,7 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
     model: explained.model.id,
     modelName: explained.model.name,
     // Saliency methods other than Guided Grad-CAM work on the input, not on a layer.
-    layer: usesLayer(params.spec.method) ? explained.layer : null,
+    layer: LAYER_METHODS.includes(params.spec.method) ? explained.layer : null,
     class: explained.classIndex,
     label: explained.label,
     score: explained.score,
@@ -93,12 +99,12 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
       ...(params.spec.method === 'integrated-gradients' ? { steps: params.spec.steps } : {}),
     },
     rawMap: params.rawFile
-      ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: LAYER_METHODS.includes(params.spec.method) ? `layer ${explained.layer}` : 'model input (the photo resized to the model input size)' }
+      ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: rawMapSpace(params.spec.method, explained.layer) }
       : undefined,
     completenessGap: explained.output.completenessGap,
     notes: [...explained.info.notes, ...explained.output.notes],
   };
-  await writeFileAtomic(sidecar, sidecarJson(fields), { overwrite: params.overwrite, inputs: [params.spec.path] });
+  if (writes(sidecar)) await writeFileAtomic(sidecar, sidecarJson(fields), { overwrite: params.overwrite, inputs: [params.spec.path] });
   return { files, sidecar };
 }
 
@@ -157,15 +163,22 @@ export async function exportDream(params: DreamExportParams, context: JobContext
   const file = join(params.outDir, `${stem}-dream.${params.what}`);
   const sidecar = sidecarPathFor(file);
   await refuseExisting([file, sidecar], params.overwrite, dream.photoPath);
-  const images = [];
-  for (let index = 0; index < dream.frames.count; index++) {
-    throwIfAborted(context.signal);
-    images.push(await dream.frames.get(index));
+  const count = dream.frames.count;
+  const last = await dream.frames.get(count - 1);
+  const maxSide = animationMaxSide(count, last.width, last.height);
+  // Frames stream from the frame store (memory or disk) and are shrunk as they arrive.
+  async function* frames(): AsyncGenerator<RgbImage> {
+    for (let index = 0; index < count; index++) {
+      throwIfAborted(context.signal);
+      context.progress(index + 1, count, `frame ${index + 1} of ${count}`);
+      yield await dream!.frames.get(index);
+    }
   }
-  const animation = await encodeAnimation(images, params.what, { fps: params.fps ?? 8 });
+  const animation = await encodeAnimation(frames(), params.what, { fps: params.fps ?? 8, maxSide });
   throwIfAborted(context.signal);
+  const scaled = maxSide < Math.max(last.width, last.height);
   await writeFileAtomic(file, animation, { overwrite: params.overwrite, inputs: [dream.photoPath] });
-  await writeFileAtomic(sidecar, sidecarJson(parameters), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+  await writeFileAtomic(sidecar, sidecarJson({ ...parameters, ...(scaled ? { animationMaxSide: maxSide } : {}) }), { overwrite: params.overwrite, inputs: [dream.photoPath] });
   return { files: [file], sidecar };
 }
 

@@ -3,7 +3,7 @@
 import type { ExplainSpec } from '../../../preload/contract';
 import { photoToModelInput } from '../../engine/preprocess';
 import type { CnnModel } from '../../engine/types';
-import { explain, LAYER_METHODS, type ExplainOutput, type RawMap } from '../../explain';
+import { explain, type ExplainOutput, type RawMap } from '../../explain';
 import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from '../../explain/render';
 import { decodePhoto } from '../../image/decode';
 import type { PhotoInfo, RgbImage } from '../../image/types';
@@ -75,11 +75,6 @@ export function normalisedMap(explained: ExplainedPhoto, width: number, height: 
 /** The map upsampled to the image, normalised, coloured (RGBA). */
 export function heatmapRgba(explained: ExplainedPhoto, spec: ExplainSpec, width: number, height: number): Uint8Array {
   return colorize(normalisedMap(explained, width, height), spec.colormap, spec.threshold);
-}
-
-/** Whether the method explains a layer (the Grad-CAM family, and Guided Grad-CAM through Grad-CAM). */
-export function usesLayer(method: ExplainSpec['method']): boolean {
-  return LAYER_METHODS.includes(method) || method === 'guided-gradcam';
 }
 
 /** The overlay at the decoded image's resolution. */

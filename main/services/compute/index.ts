@@ -1,5 +1,5 @@
 // The compute process's service table: method name → function of (params, job context).
-import { explainSpec, type HeatmapResult } from '../../../preload/contract';
+import { explainSpec, LAYER_METHODS, type HeatmapResult } from '../../../preload/contract';
 import { initRuntime } from '../../engine/runtime';
 import { photoToModelInput } from '../../engine/preprocess';
 import { faithfulness } from '../../explain/faithfulness';
@@ -11,7 +11,7 @@ import { runDreamJob, runVisualiseJob, type DreamJobParams, type VisualiseParams
 import { exportDream, exportOverlay, type DreamExportParams, type OverlayExportParams } from './exports';
 import { featureMaps } from './feature-maps';
 import { firstLayerFilters } from './filters';
-import { explainPhoto, normalisedMap, usesLayer } from './heatmap';
+import { explainPhoto, normalisedMap } from './heatmap';
 import { colorize } from '../../explain/render';
 import { BUNDLED_MODELS, getModel, summariseLayers, summariseModel } from './models';
 
@@ -62,7 +62,7 @@ export const computeServices: Record<string, Service> = {
     const mapPng = await encodePng({ data: grey, width: heatWidth, height: heatHeight, channels: 1 });
     return {
       model: explained.model.id,
-      layer: usesLayer(spec.method) ? explained.layer : null,
+      layer: LAYER_METHODS.includes(spec.method) ? explained.layer : null,
       classAgnostic: spec.method === 'eigencam',
       mapPng: `data:image/png;base64,${mapPng.toString('base64')}`,
       classIndex: explained.classIndex,

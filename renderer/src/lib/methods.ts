@@ -1,4 +1,4 @@
-import { CAM_METHODS, type Method } from '../../../preload/contract';
+import { LAYER_METHODS, type Method } from '../../../preload/contract';
 
 export const METHOD_LABELS: Record<Method, string> = {
   gradcam: 'Grad-CAM',
@@ -28,11 +28,9 @@ export const METHOD_HINTS: Record<Method, string> = {
   'integrated-gradients': 'Gradients integrated from a black baseline; attributions sum to the score change.',
 };
 
-const LAYER_METHODS = new Set<Method>([...CAM_METHODS, 'guided-gradcam']);
-
 /** Whether the method reads a target layer (saliency methods work on the input). */
 export function usesLayer(method: Method): boolean {
-  return LAYER_METHODS.has(method);
+  return LAYER_METHODS.includes(method);
 }
 
 /** Methods whose map ignores the chosen class (the host says so per result: HeatmapResult.classAgnostic). */
