@@ -45,12 +45,12 @@ export async function startHost(env: Record<string, string> = {}): Promise<Studi
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not print its URL:\n${output.join('')}`)), 60_000);
-    lines.on('line', (line) => {
+    // The URL is the first line on stdout (users script it): anything before it is a failure.
+    lines.once('line', (line) => {
       output.push(line);
-      if (/^http:\/\/127\.0\.0\.1:\d+\//.test(line)) {
-        clearTimeout(timer);
-        resolveUrl(line.trim());
-      }
+      clearTimeout(timer);
+      if (/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/.test(line)) resolveUrl(line);
+      else reject(new Error(`the first line of \`convscope serve\` is not the studio URL: ${JSON.stringify(line)}\n${output.join('')}`));
     });
     child.on('exit', (code) => reject(new Error(`host exited with ${code}:\n${output.join('')}`)));
   });

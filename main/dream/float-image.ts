@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { resizeBilinear } from '../image/bilinear';
 import type { RgbImage } from '../image/types';
 import { modelToPixels, pixelsToModel, type InputRange } from './model-range';
 
@@ -22,11 +22,8 @@ export function resizeFloat(image: FloatImage, width: number, height: number): F
   if (width === image.width && height === image.height) {
     return { data: image.data.slice(), width, height };
   }
-  const data = tf.tidy(() => {
-    const src = tf.tensor3d(image.data, [image.height, image.width, 3]);
-    return tf.image.resizeBilinear(src, [height, width], false, true).dataSync() as Float32Array;
-  });
-  return { data, width, height };
+  // On the CPU heap, not the tensor backend's: a full-resolution octave never passes through wasm memory.
+  return { data: resizeBilinear(image.data, image.width, image.height, 3, width, height), width, height };
 }
 
 export function subtract(a: FloatImage, b: FloatImage): FloatImage {

@@ -3,39 +3,13 @@ import type { Colormap } from '../../preload/contract';
 import type { RgbImage } from '../image/types';
 import type { RawMap } from './types';
 import { colormapLut } from './colormaps';
+import { resizeBilinear } from '../image/bilinear';
 
 export { colormapLut, legendStops } from './colormaps';
 
-/**
- * Bilinear resize with half-pixel centres, identical to
- * tf.image.resizeBilinear(x, [height, width], alignCorners = false, halfPixelCenters = true).
- */
+/** The map resized to width × height (bilinear, half-pixel centres, as tf.image.resizeBilinear). */
 export function upsampleMap(map: RawMap, width: number, height: number): RawMap {
-  if (!(width >= 1 && height >= 1) || !Number.isInteger(width) || !Number.isInteger(height)) {
-    throw new RangeError(`upsampleMap: target size must be positive integers; got ${width}×${height}.`);
-  }
-  const out = new Float32Array(width * height);
-  const columns = axisSamples(map.width, width);
-  const rows = axisSamples(map.height, height);
-  for (let y = 0; y < height; y++) {
-    const { low: top, high: bottom, t: ty } = rows[y];
-    for (let x = 0; x < width; x++) {
-      const { low: left, high: right, t: tx } = columns[x];
-      const upper = map.data[top * map.width + left] * (1 - tx) + map.data[top * map.width + right] * tx;
-      const lower = map.data[bottom * map.width + left] * (1 - tx) + map.data[bottom * map.width + right] * tx;
-      out[y * width + x] = upper * (1 - ty) + lower * ty;
-    }
-  }
-  return { data: out, width, height };
-}
-
-function axisSamples(inSize: number, outSize: number): { low: number; high: number; t: number }[] {
-  const scale = inSize / outSize;
-  return Array.from({ length: outSize }, (_, i) => {
-    const source = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), inSize - 1);
-    const low = Math.floor(source);
-    return { low, high: Math.min(low + 1, inSize - 1), t: source - low };
-  });
+  return { data: resizeBilinear(map.data, map.width, map.height, 1, width, height), width, height };
 }
 
 /** (L − min) / (max − min) over the finite values; a constant map (or non-finite value) gives 0, never NaN. */
