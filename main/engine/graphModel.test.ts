@@ -21,9 +21,8 @@ let model: CnnModel;
 const kernel = tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 1);
 const dense = tf.randomNormal([4, 2], 0, 1, 'float32', 2);
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  dir = await mkdtemp(join(tmpdir(), 'convscope-graph-'));
+/** conv → relu → mean → matmul (`w2`) → `head` (then Identity), written as a converted graph model. */
+async function writeGraph(folder: string, w2: tf.Tensor, head: 'Softmax' | 'Sigmoid'): Promise<void> {
   const nodes = [
     { name: 'image', op: 'Placeholder', attr: { dtype: floatT, shape: shapeAttr([-1, 8, 8, 3]) } },
     constNode('w1', [3, 3, 3, 4]),
@@ -31,14 +30,15 @@ beforeAll(async () => {
     { name: 'relu', op: 'Relu', input: ['conv'], attr: { T: floatT } },
     constNode('axes', [2], 'DT_INT32'),
     { name: 'gap', op: 'Mean', input: ['relu', 'axes'], attr: { T: floatT, keep_dims: { b: false }, Tidx: { type: 'DT_INT32' } } },
-    constNode('w2', [4, 2]),
+    constNode('w2', w2.shape),
     { name: 'logits', op: 'MatMul', input: ['gap', 'w2'], attr: { T: floatT, transpose_a: { b: false }, transpose_b: { b: false } } },
-    { name: 'probs', op: 'Softmax', input: ['logits'], attr: { T: floatT } },
+    { name: 'act', op: head, input: ['logits'], attr: { T: floatT } },
+    { name: 'probs', op: 'Identity', input: ['act'], attr: { T: floatT } },
   ];
-  const { data, specs } = await tf.io.encodeWeights({ w1: kernel, axes: tf.tensor1d([1, 2], 'int32'), w2: dense });
-  await writeFile(join(dir, 'weights.bin'), Buffer.from(data as ArrayBuffer));
+  const { data, specs } = await tf.io.encodeWeights({ w1: kernel, axes: tf.tensor1d([1, 2], 'int32'), w2 });
+  await writeFile(join(folder, 'weights.bin'), Buffer.from(data as ArrayBuffer));
   await writeFile(
-    join(dir, 'model.json'),
+    join(folder, 'model.json'),
     JSON.stringify({
       format: 'graph-model',
       modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
@@ -46,6 +46,12 @@ beforeAll(async () => {
       signature: { inputs: { image: { name: 'image:0', dtype: 'DT_FLOAT', tensorShape: shapeAttr([-1, 8, 8, 3]).shape } }, outputs: { probs: { name: 'probs:0', dtype: 'DT_FLOAT' } } },
     }),
   );
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'convscope-graph-'));
+  await writeGraph(dir, dense, 'Softmax');
   model = await loadModelFromDir(dir);
 });
 
@@ -61,6 +67,7 @@ function reference(x: tf.Tensor) {
 test('describes the graph: input size, logits node, CAM layer, labels', () => {
   expect(model.inputSize).toEqual([8, 8]);
   expect(model.labels).toEqual(['class 0', 'class 1']);
+  expect(model.outputActivation).toBe('softmax');
   expect(model.defaultCamLayer).toBe('relu');
   expect(model.layers.find((l) => l.name === 'conv')?.outputShape).toEqual([8, 8, 4]);
 });
@@ -103,5 +110,35 @@ test('a manifest that names a weight file outside the model folder is refused', 
     await expect(loadModelFromDir(evil)).rejects.toThrow(/weight file ".*weights\.bin" is outside the model folder/);
   } finally {
     await rm(evil, { recursive: true, force: true });
+  }
+});
+
+test('a single Sigmoid output: two classes scored z and −z, the second "not …"', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'convscope-graph-sigmoid-'));
+  const w2 = tf.randomNormal([4, 1], 0, 1, 'float32', 5);
+  try {
+    await writeGraph(folder, w2, 'Sigmoid');
+    await writeFile(join(folder, 'labels.txt'), 'cat\n');
+    const binary = await loadModelFromDir(folder);
+    const x = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+    try {
+      expect(binary.outputActivation).toBe('sigmoid');
+      expect(binary.labels).toEqual(['cat', 'not cat']);
+      const z = tf.tidy(() => tf.matMul(tf.mean(tf.relu(tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same')), [1, 2]), w2 as tf.Tensor2D).dataSync()[0]);
+      const out = binary.run(x, [LOGITS]);
+      expect(Array.from(out[LOGITS].dataSync())).toEqual([expect.closeTo(z, 5), expect.closeTo(-z, 5)]);
+      const positive = binary.layerGradient(x, 'relu', 0);
+      const negative = binary.layerGradient(x, 'relu', 1);
+      expect(Array.from(negative.gradient.dataSync())).toEqual(Array.from(positive.gradient.dataSync(), (g) => -g));
+      const ig = binary.inputGradient(x, [LOGITS], (a) => tf.sum(tf.slice(a[LOGITS], [0, 1], [-1, 1])) as tf.Scalar);
+      expect(ig.value).toBeCloseTo(-z, 5);
+      tf.dispose([out[LOGITS], positive.activation, positive.gradient, positive.logits, negative.activation, negative.gradient, negative.logits, ig.gradient]);
+    } finally {
+      x.dispose();
+      binary.dispose();
+    }
+  } finally {
+    w2.dispose();
+    await rm(folder, { recursive: true, force: true });
   }
 });

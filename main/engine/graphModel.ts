@@ -1,7 +1,8 @@
 // Best-effort CnnModel over a TF GraphModel (converted SavedModel): stock tfjs-converter execution
 // and stock gradients (fine on cpu; fused conv nodes need Conv2DBackpropFilter, missing on wasm).
 import * as tf from '@tensorflow/tfjs';
-import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo } from './types';
+import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo, type OutputActivation } from './types';
+import { classLabels, classScores } from './scores';
 import type { WeightsManifestGroup } from './keras/weights';
 import { gradientOrThrow } from './gradient-guard';
 
@@ -67,7 +68,12 @@ export async function loadGraphCnn(
     throw new EngineError('bad-model', `${what}: the input size is not fixed; add metadata.json with "inputSize": [h, w]`);
   }
   let logitsNode = strip(model.outputs[0].name);
-  for (let node = byName.get(logitsNode); node && ['Softmax', 'Sigmoid', 'Identity'].includes(node.op); node = byName.get(logitsNode)) {
+  let outputActivation: OutputActivation = 'linear';
+  // Back over Identity nodes and the activation nearest the output: its input is the logits.
+  for (let node = byName.get(logitsNode); node; node = byName.get(logitsNode)) {
+    const activation = node.op === 'Softmax' ? 'softmax' : node.op === 'Sigmoid' ? 'sigmoid' : undefined;
+    if (node.op !== 'Identity' && !(activation && outputActivation === 'linear')) break;
+    if (activation) outputActivation = activation;
     logitsNode = strip(node.input![0]);
   }
   const featureNames = nodes.filter((n) => FEATURE_OPS.has(n.op)).map((n) => n.name);
@@ -91,8 +97,8 @@ export async function loadGraphCnn(
   const merges = spatial.filter((l) => l.className === 'ConcatV2' || l.className === 'AddV2' || l.className === 'Add');
   const pool = merges.length >= 2 ? merges : spatial;
   const defaultDreamLayers = pool.length ? [...new Set([0.4, 0.6].map((f) => pool[Math.floor(f * pool.length)].name))] : [];
-  const classes = layers.find((l) => l.name === logitsNode)?.outputShape[0] ?? 0;
-  const labels = spec.labels.length ? spec.labels : Array.from({ length: classes }, (_, i) => `class ${i}`);
+  const outputs = layers.find((l) => l.name === logitsNode)?.outputShape[0] ?? 0;
+  const labels = classLabels(spec.labels, outputs, outputActivation);
   const known = new Set([...featureNames, inputNode, logitsNode]);
   const nodeOf = (name: string) => (name === LOGITS ? logitsNode : name);
   const check = (names: string[]) => {
@@ -102,9 +108,10 @@ export async function loadGraphCnn(
       }
     }
   };
+  /** Inside a tidy or a gradient tape (the raw logits are an intermediate). */
   const execute = (feed: tf.NamedTensorMap, names: string[]): tf.Tensor[] => {
     const out = model.execute(feed, names.map(nodeOf));
-    return Array.isArray(out) ? out : [out];
+    return (Array.isArray(out) ? out : [out]).map((t, i) => (names[i] === LOGITS ? classScores(t, outputActivation) : t));
   };
   return {
     id: spec.id,
@@ -112,6 +119,7 @@ export async function loadGraphCnn(
     inputSize,
     inputRange: spec.inputRange,
     labels,
+    outputActivation,
     minSize: spec.minSize ?? 32,
     defaultCamLayer,
     defaultDreamLayers,
@@ -119,7 +127,7 @@ export async function loadGraphCnn(
     run(input, outputs) {
       check(outputs);
       const names = [...new Set(outputs)];
-      const values = execute({ [inputNode]: input }, names);
+      const values = tf.tidy(() => execute({ [inputNode]: input }, names));
       return Object.fromEntries(names.map((n, i) => [n, values[i]]));
     },
     layerGradient(input, layer, classIndex) {

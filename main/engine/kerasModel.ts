@@ -1,6 +1,7 @@
 // CnnModel over a compiled Keras graph: forward to any layer, Grad-CAM head gradients, input gradients.
 import * as tf from '@tensorflow/tfjs';
-import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo, type ModelSpec } from './types';
+import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo, type ModelSpec, type OutputActivation } from './types';
+import { classLabels, isSingleSigmoid } from './scores';
 import type { CompiledGraph } from './graph/build';
 import { Executor } from './graph/executor';
 import { ConvUnit } from './graph/convUnit';
@@ -19,6 +20,7 @@ export class KerasCnnModel implements CnnModel {
   readonly defaultCamLayer: string;
   readonly defaultDreamLayers: string[];
   readonly layers: LayerInfo[];
+  readonly outputActivation: OutputActivation;
   private readonly executor: Executor;
   private readonly inputName: string;
   private disposed = false;
@@ -32,11 +34,12 @@ export class KerasCnnModel implements CnnModel {
     this.name = spec.name;
     this.inputRange = spec.inputRange;
     this.minSize = spec.minSize;
+    this.outputActivation = compiled.outputActivation;
     this.executor = new Executor(compiled.units, { [LOGITS]: compiled.logitsLayer });
     this.inputName = compiled.inputName;
     this.inputSize = resolveInputSize(this.executor, compiled.inputName, spec);
     this.layers = describeLayers(this.executor, this.inputSize, params);
-    this.labels = resolveLabels(this.layers, compiled.logitsLayer, spec);
+    this.labels = resolveLabels(this.layers, compiled, spec);
     this.defaultCamLayer = spec.defaultCamLayer ?? pickCamLayer(this.executor, this.layers);
     this.defaultDreamLayers = spec.defaultDreamLayers ?? pickDreamLayers(this.layers);
   }
@@ -122,7 +125,7 @@ export class KerasCnnModel implements CnnModel {
   }
 
   private checkClass(classIndex: number): void {
-    const classes = this.layers.find((l) => l.name === this.compiled.logitsLayer)?.outputShape[0] ?? this.labels.length;
+    const classes = this.labels.length || (this.layers.find((l) => l.name === this.compiled.logitsLayer)?.outputShape[0] ?? 0);
     if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes) {
       throw new RangeError(`class index ${classIndex} is outside 0..${classes - 1} for ${this.name}`);
     }
@@ -152,14 +155,14 @@ function resolveInputSize(ex: Executor, inputName: string, spec: SpecDefaults): 
   throw new EngineError('bad-model', `${spec.name}: the input size is not fixed; add metadata.json with "inputSize": [h, w]`);
 }
 
-function resolveLabels(layers: LayerInfo[], logitsLayer: string, spec: SpecDefaults): string[] {
-  const shape = layers.find((l) => l.name === logitsLayer)?.outputShape ?? [];
-  const classes = shape.length === 1 ? shape[0] : 0;
-  if (spec.labels.length === 0) return Array.from({ length: classes }, (_, i) => `class ${i}`);
-  if (classes && spec.labels.length !== classes) {
-    throw new EngineError('bad-model', `${spec.name}: ${spec.labels.length} labels given but the model has ${classes} classes`);
+function resolveLabels(layers: LayerInfo[], compiled: CompiledGraph, spec: SpecDefaults): string[] {
+  const shape = layers.find((l) => l.name === compiled.logitsLayer)?.outputShape ?? [];
+  const outputs = shape.length === 1 ? shape[0] : 0;
+  if (outputs && spec.labels.length > 0 && spec.labels.length !== outputs) {
+    const hint = isSingleSigmoid(compiled.outputActivation, outputs) ? ' (one sigmoid output: give the label of its positive class)' : '';
+    throw new EngineError('bad-model', `${spec.name}: ${spec.labels.length} labels given but the model has ${outputs} classes${hint}`);
   }
-  return spec.labels;
+  return classLabels(spec.labels, outputs, compiled.outputActivation);
 }
 
 function describeLayers(ex: Executor, inputSize: [number, number], params: (layer: string) => number): LayerInfo[] {

@@ -38,8 +38,14 @@ export interface ModelSpec {
   defaultDreamLayers: string[];
 }
 
-/** Special output name for the pre-softmax class scores. */
+/**
+ * Special output name for the class scores every method explains: the logits (the input of the
+ * output softmax/sigmoid); a single sigmoid output z gets a second, "not", class scored −z.
+ */
 export const LOGITS = '@logits';
+
+/** The activation that turns LOGITS into the model's own output ('linear': the model outputs logits). */
+export type OutputActivation = 'softmax' | 'sigmoid' | 'linear';
 
 export interface GradientOptions {
   /** Guided backprop: ReLU passes gradient only where input and gradient are both positive. */
@@ -48,10 +54,12 @@ export interface GradientOptions {
 
 export interface CnnModel extends ModelSpec {
   layers: LayerInfo[];
+  /** How probabilities follow from LOGITS (see engine/scores.ts); absent: softmax. */
+  outputActivation?: OutputActivation;
   /**
    * Forward pass (no tape). `input` is [N,h,w,3] already in the model's input range (any h,w for
    * fully convolutional prefixes). Returns the requested activations; `LOGITS` gives the
-   * pre-softmax scores [N, classes]. The caller disposes every returned tensor.
+   * class scores [N, classes]. The caller disposes every returned tensor.
    */
   run(input: tf.Tensor4D, outputs: string[]): Record<string, tf.Tensor>;
   /**

@@ -7,7 +7,9 @@ import { METHODS, type Method } from '../../preload/contract';
 import { explain, ExplainError, LAYER_METHODS, NO_POSITIVE_EVIDENCE } from './index';
 import { useCpuBackend } from './testing/backend';
 import { createTinyModel, type TinyModelSpec } from './testing/tiny-model';
-import { expectClose, matrix, pointwiseConv, pointwiseKernel, relu, seededValues } from './testing/reference';
+import { expectClose, matrix, pointwiseKernel, seededValues } from './testing/reference';
+import { byHand, gradcamByHand, gradcamWeightsByHand, headNet, type Head, type HeadSpec } from './testing/heads';
+import type { TestNet } from '../engine/testing/nets';
 
 const H = 4;
 const W = 6;
@@ -65,21 +67,6 @@ describe('known failures', () => {
     expect(out.notes).toContain(NO_POSITIVE_EVIDENCE);
   });
 
-  it('3. softmax saturation (logits ≈ [20, 0, 0]): the map is the logit-target map', async () => {
-    const saturated = createTinyModel(spec({ denseBias: [20, 0, 0], pool: 1 }));
-    const probability = tf.tidy(() => tf.softmax(saturated.run(input, [LOGITS])[LOGITS]).dataSync()[0]);
-    expect(probability).toBeGreaterThan(1 - 1e-7);
-    const out = await explain(saturated, input, { method: 'gradcam', layer: 'feat', classIndex: 0 });
-    saturated.dispose();
-    // By hand: ReLU(Σ_k D_k0/HW · A_k), independent of the bias and of the probability.
-    const A = relu(pointwiseConv(image, weights, bias));
-    const expected = Array.from({ length: H * W }, (_, p) =>
-      Math.max(0, [0, 1, 2, 3].reduce((s, k) => s + (dense[k][0] / (H * W)) * A[p * K + k], 0)),
-    );
-    expect(Math.max(...expected)).toBeGreaterThan(0.05);
-    expectClose(out.map.data, expected, 1e-6);
-  });
-
   it.each(LAYER_METHODS)('4. a 2-D layer is refused by %s, naming the layer and its shape', async (method) => {
     const run = explain(model, input, { method, layer: 'vector', classIndex: 0 });
     await expect(run).rejects.toBeInstanceOf(EngineError);
@@ -123,7 +110,56 @@ describe('known failures', () => {
     }
     expect(first.map.data.every(Number.isFinite)).toBe(true);
     expect(first.map.data.some((v) => v > 0)).toBe(true);
-    await expect(explain(model, input, { method, layer: 'vector', classIndex: 0, ...FAST }).catch(() => 'failed')).resolves.toBeDefined();
+    const wrongLayer = explain(model, input, { method, layer: 'vector', classIndex: 0, ...FAST });
+    if (LAYER_METHODS.includes(method)) await expect(wrongLayer).rejects.toMatchObject({ code: 'not-spatial' });
+    else expect(Array.from((await wrongLayer).map.data)).toEqual(Array.from(first.map.data)); // the layer is not used
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+// Through the real Keras engine, so the softmax is really there: a test model without one could
+// not tell the logit from the probability.
+describe.each(['dense-softmax', 'softmax-layer', 'activation-softmax', 'relu-softmax'] as Head[])(
+  '3. softmax saturation (logits ≈ [20, 0, 0]), head %s',
+  (head) => {
+    const headSpec: HeadSpec = { head, height: H, width: W, conv: weights, convBias: bias, dense, denseBias: [20, 0, -1] };
+    const reference = byHand(headSpec, image);
+    let net: TestNet;
+    let input: tf.Tensor4D;
+    beforeAll(async () => {
+      net = await headNet(headSpec);
+      input = tf.tensor4d(image, [1, H, W, 3]);
+    });
+    afterAll(() => {
+      net.dispose();
+      input.dispose();
+    });
+
+    it("softmax(logits) is the model's own output, and it is saturated", () => {
+      expect(net.ours.outputActivation).toBe('softmax');
+      const { [LOGITS]: logits } = net.ours.run(input, [LOGITS]);
+      const predicted = net.stock.predict(input) as tf.Tensor;
+      const soft = tf.softmax(logits);
+      expectClose(logits.dataSync(), reference.logits, 1e-4);
+      expectClose(soft.dataSync(), predicted.dataSync(), 1e-6);
+      expect(predicted.dataSync()[0]).toBeGreaterThan(1 - 1e-7);
+      tf.dispose([logits, predicted, soft]);
+    });
+
+    it.each([0, 1, 2])('the Grad-CAM map of class %i is the logit-target map computed by hand', async (classIndex) => {
+      const out = await explain(net.ours, input, { method: 'gradcam', layer: 'feat', classIndex });
+      const expected = gradcamByHand(reference, gradcamWeightsByHand(headSpec, reference, classIndex));
+      if (classIndex === 0) expect(Math.max(...expected)).toBeGreaterThan(0.05); // saturated, yet not empty
+      expectClose(out.map.data, expected, 1e-6);
+    });
+
+    if (head === 'relu-softmax') {
+      it("class 2's ReLU is closed: its logit is 0 and nothing raises it", () => {
+        expect(reference.dense[2]).toBeLessThan(0);
+        // The pre-ReLU output would give this class a map.
+        const ungated = gradcamByHand(reference, dense.map((row) => row[2] / (H * W)));
+        expect(Math.max(...ungated)).toBeGreaterThan(0.005);
+      });
+    }
+  },
+);

@@ -1,10 +1,11 @@
 // Deletion / insertion curves (Petsiuk et al., RISE): pixels in order of map importance are
 // removed (set to black, i.e. pixel 0 in the model's input range) from the photo, or inserted
-// into a blurred copy of it; the class probability (softmax) is tracked and the area under each
-// curve taken with the trapezoid rule over the fraction of pixels changed. A faithful map gives a
-// low deletion AUC and a high insertion AUC.
+// into a blurred copy of it; the class probability (softmax, or sigmoid for sigmoid outputs) is
+// tracked and the area under each curve taken with the trapezoid rule over the fraction of pixels
+// changed. A faithful map gives a low deletion AUC and a high insertion AUC.
 import * as tf from '@tensorflow/tfjs-core';
 import { LOGITS, type CnnModel } from '../engine/types';
+import { classProbabilities as probabilitiesOf } from '../engine/scores';
 import { positiveInt, requireBatchOfOne, throwIfAborted, yieldToEventLoop } from './base';
 import { upsampleMap } from './render';
 import type { ProgressFn, RawMap } from './types';
@@ -66,7 +67,7 @@ async function classProbabilities(
   const probabilities = tf.tidy(() => {
     const batch = tf.tensor4d(images, [count, height, width, 3]);
     const logits = model.run(batch, [LOGITS])[LOGITS] as tf.Tensor2D;
-    return tf.reshape(tf.slice(tf.softmax(logits), [0, classIndex], [-1, 1]), [-1]);
+    return tf.reshape(tf.slice(probabilitiesOf(logits, model.outputActivation), [0, classIndex], [-1, 1]), [-1]);
   });
   try {
     return Array.from(await probabilities.data());

@@ -1,4 +1,5 @@
-// explain(): one entry point for every attribution method. Always the pre-softmax logit.
+// explain(): one entry point for every attribution method. Always the class score LOGITS: the
+// pre-softmax/sigmoid logit, or −z for the "not" class of a single sigmoid output (engine/scores.ts).
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CnnModel } from '../engine/types';
 import { LAYER_METHODS, type Method } from '../../preload/contract';

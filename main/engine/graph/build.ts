@@ -1,5 +1,5 @@
 // Compiles a parsed Keras graph + weights into units (BN folded, activations fused).
-import { EngineError, LOGITS } from '../types';
+import { EngineError, LOGITS, type OutputActivation } from '../types';
 import type { KerasGraph, KerasLayer } from '../keras/topology';
 import type { LayerWeights } from '../keras/weights';
 import { parseActivation, type GenericActivation } from '../kernels/activation';
@@ -9,6 +9,7 @@ import { ConvUnit, type ActivationDesc, type BatchNormDesc, type ConvLayerDesc }
 import {
   ActivationUnit,
   AffineUnit,
+  ClassScoresUnit,
   ConcatUnit,
   DenseUnit,
   FlattenUnit,
@@ -26,8 +27,9 @@ import {
 export interface CompiledGraph {
   units: Unit[];
   inputName: string;
-  /** The Keras layer whose pre-activation output is LOGITS. */
+  /** The Keras layer whose output has the logits: the pre-activation output when it applies `outputActivation` itself. */
   logitsLayer: string;
+  outputActivation: OutputActivation;
   /** Which Keras layer's output is the model's output. */
   outputName: string;
 }
@@ -43,12 +45,13 @@ export function buildGraph(graph: KerasGraph, weights: LayerWeights, what: strin
     for (const input of layer.inputs) consumers.set(input, [...(consumers.get(input) ?? []), layer.name]);
   }
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
-  const logitsLayer = findLogitsLayer(graph, byName, what);
+  const head = findHead(graph, byName, what);
   const absorbed = new Set<string>();
   const units: Unit[] = [];
   const sole = (name: string): KerasLayer | undefined => {
     const next = consumers.get(name);
-    if (!next || next.length !== 1 || name === graph.outputName) return undefined;
+    // Nothing fuses onto the logits layer: LOGITS reads it as a unit's output.
+    if (!next || next.length !== 1 || name === graph.outputName || name === head.layer) return undefined;
     return byName.get(next[0]);
   };
   const fail = (layer: KerasLayer, reason: string): never => {
@@ -141,8 +144,15 @@ export function buildGraph(graph: KerasGraph, weights: LayerWeights, what: strin
           const activation = parseActivation(c.activation) ?? fail(layer, `has an unsupported activation "${String(c.activation)}"`);
           const kernel = weights.get(layer.name, 'kernel', what);
           const bias = c.use_bias === false ? undefined : weights.get(layer.name, 'bias', what).data;
-          const preName = layer.name === logitsLayer ? LOGITS : `${layer.name}/linear`;
-          units.push(new DenseUnit(layer.name, input, kernel, bias, activation, preName));
+          const linear = `${layer.name}/linear`;
+          const ownsHead = layer.name === head.layer && head.fused;
+          if (ownsHead && activation === 'sigmoid') {
+            // The class scores are built from z, so z must be a unit's output of its own.
+            units.push(new DenseUnit(linear, input, kernel, bias, 'linear', linear));
+            units.push(new ActivationUnit(layer.name, 'Dense', linear, activation));
+          } else {
+            units.push(new DenseUnit(layer.name, input, kernel, bias, activation, ownsHead ? LOGITS : linear));
+          }
           break;
         }
         default:
@@ -151,25 +161,48 @@ export function buildGraph(graph: KerasGraph, weights: LayerWeights, what: strin
           else fail(layer, 'is not supported');
       }
     }
+    if (head.activation === 'sigmoid') units.push(new ClassScoresUnit(head.fused ? `${head.layer}/linear` : head.layer, 'sigmoid'));
   } catch (error) {
     units.forEach((u) => u.dispose());
     throw error;
   }
-  return { units, inputName: graph.inputName, logitsLayer, outputName: graph.outputName };
+  return { units, inputName: graph.inputName, logitsLayer: head.layer, outputActivation: head.activation, outputName: graph.outputName };
 }
 
-/** The Dense (or other) layer before the trailing softmax/sigmoid/dropout: its linear output is LOGITS. */
-function findLogitsLayer(graph: KerasGraph, byName: Map<string, KerasLayer>, what: string): string {
-  let layer = byName.get(graph.outputName);
-  while (layer) {
-    const skip =
-      IDENTITY.has(layer.className) ||
-      layer.className === 'Softmax' ||
-      (layer.className === 'Activation' && ['softmax', 'sigmoid', 'linear'].includes(String(layer.config.activation)));
-    if (!skip) return layer.name;
-    layer = byName.get(layer.inputs[0]);
+interface Head {
+  /** The layer whose output holds the logits. */
+  layer: string;
+  activation: OutputActivation;
+  /** The layer is a Dense applying `activation` itself: its pre-activation output holds the logits. */
+  fused: boolean;
+}
+
+/**
+ * Walks back from the output over dropout-like layers to the output softmax/sigmoid: the logits are
+ * that activation's input (so softmax(logits) is the model's output, whatever precedes it, e.g. a ReLU).
+ */
+function findHead(graph: KerasGraph, byName: Map<string, KerasLayer>, what: string): Head {
+  let activation: OutputActivation | undefined;
+  for (let layer = byName.get(graph.outputName); layer; layer = byName.get(layer.inputs[0])) {
+    const separate = IDENTITY.has(layer.className) ? 'linear' : separateActivation(layer);
+    if (separate === 'linear' || (separate && !activation)) {
+      if (separate !== 'linear') activation = separate;
+      continue;
+    }
+    if (activation) return { layer: layer.name, activation, fused: false };
+    const own = layer.className === 'Dense' ? parseActivation(layer.config.activation) : undefined;
+    if (own === 'softmax' || own === 'sigmoid') return { layer: layer.name, activation: own, fused: true };
+    return { layer: layer.name, activation: 'linear', fused: false };
   }
   throw new EngineError('bad-model', `${what}: cannot find the layer that computes the class scores`);
+}
+
+/** The output activation a Softmax/Activation layer applies, if it is one the head can end with. */
+function separateActivation(layer: KerasLayer): OutputActivation | undefined {
+  if (layer.className === 'Softmax') return 'softmax';
+  if (layer.className !== 'Activation') return undefined;
+  const activation = parseActivation(layer.config.activation);
+  return activation === 'softmax' || activation === 'sigmoid' || activation === 'linear' ? activation : undefined;
 }
 
 function checkDataFormat(layer: KerasLayer, fail: (l: KerasLayer, r: string) => never): void {

@@ -5,6 +5,8 @@ import { applyActivation, type GenericActivation } from '../kernels/activation';
 import { forwardAxis, type Padding } from '../kernels/geometry';
 import { makeAvgPool } from '../kernels/avgPool';
 import { makeMaxPool } from '../kernels/maxPool';
+import { LOGITS, type OutputActivation } from '../types';
+import { classScores, isSingleSigmoid } from '../scores';
 
 /** Identity layers (Dropout, noise...) and the input: a new tensor object sharing the data. */
 export class IdentityUnit extends SimpleUnit {
@@ -50,6 +52,20 @@ export class LeakyReluUnit extends SimpleUnit {
   }
   shape([s]: number[][]): number[] {
     return s;
+  }
+}
+
+/** LOGITS of a sigmoid head: its logits, widened to [z, −z] for a single output. */
+export class ClassScoresUnit extends SimpleUnit {
+  constructor(input: string, private readonly activation: OutputActivation) {
+    super(LOGITS, 'ClassScores', [input]);
+  }
+  apply([x]: tf.Tensor[]): tf.Tensor {
+    const y = classScores(x, this.activation);
+    return y === x ? x.clone() : y;
+  }
+  shape([s]: number[][]): number[] {
+    return isSingleSigmoid(this.activation, s[s.length - 1]) ? [...s.slice(0, -1), 2] : s;
   }
 }
 
@@ -213,7 +229,7 @@ export class DenseUnit implements Unit {
     kernel: { shape: number[]; data: Float32Array },
     bias: Float32Array | undefined,
     private readonly activation: GenericActivation,
-    /** Name of the pre-activation member (LOGITS for the classifier). */
+    /** Name of the pre-activation member (LOGITS when this layer's own softmax makes the output). */
     preActivationName: string,
   ) {
     this.name = name;

@@ -34,11 +34,13 @@ export async function buildNet(
   name: string,
   inputShape: [number, number, number],
   body: (input: tf.SymbolicTensor) => tf.SymbolicTensor,
-  options: { seed?: number; gain?: number; classes?: string[] } = {},
+  /** `adjust` runs after the random weights, before the export: weights a test needs exactly. */
+  options: { seed?: number; gain?: number; classes?: string[]; adjust?: (stock: tf.LayersModel) => void } = {},
 ): Promise<TestNet> {
   const input = tf.input({ shape: inputShape, name: 'image' });
   const stock = tf.model({ inputs: input, outputs: body(input), name });
   randomise(stock, options.seed ?? 7, options.gain ?? 1.5);
+  options.adjust?.(stock);
   let artifacts: tf.io.ModelArtifacts | undefined;
   await stock.save(tf.io.withSaveHandler(async (a) => {
     artifacts = a;

@@ -1,9 +1,11 @@
 // A tiny reference CnnModel from plain tf ops, for tests only:
 //   input → conv (kh×kw, stride 1, 'same') = 'conv' → activation [→ avgPool] = 'feat'
-//         → global average pool or flatten = 'vector' (2-D, not spatial) → dense = logits.
+//         → global average pool or flatten = 'vector' (2-D, not spatial) → dense = logits
+//         → class scores (the engine's, so a single sigmoid output gets its "not" class).
 // Gradients come from stock tf.grad; guided backprop swaps the ReLU's gradient.
 import * as tf from '@tensorflow/tfjs-core';
-import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo } from '../../engine/types';
+import { EngineError, LOGITS, type CnnModel, type GradientOptions, type LayerInfo, type OutputActivation } from '../../engine/types';
+import { classLabels, classScores } from '../../engine/scores';
 
 export interface TinyModelSpec {
   height: number;
@@ -19,6 +21,8 @@ export interface TinyModelSpec {
   dense: number[][];
   denseBias: number[];
   inputRange?: [number, number];
+  /** The activation the logits feed (default softmax). */
+  output?: OutputActivation;
 }
 
 type Stage = { name: string; apply: (x: tf.Tensor, guided: boolean) => tf.Tensor };
@@ -47,7 +51,8 @@ export function createTinyModel(spec: TinyModelSpec): CnnModel {
   const featHeight = Math.ceil(spec.height / pool);
   const featWidth = Math.ceil(spec.width / pool);
   const features = spec.head === 'gap' ? channels : featHeight * featWidth * channels;
-  const classes = spec.denseBias.length;
+  const outputs = spec.denseBias.length;
+  const output = spec.output ?? 'softmax';
   if (spec.dense.length !== features) throw new Error(`dense needs ${features} rows, got ${spec.dense.length}`);
 
   const stages: Stage[] = [
@@ -64,7 +69,7 @@ export function createTinyModel(spec: TinyModelSpec): CnnModel {
       name: 'vector',
       apply: (x) => (spec.head === 'gap' ? tf.mean(x, [1, 2]) : tf.reshape(x, [x.shape[0], -1])),
     },
-    { name: LOGITS, apply: (x) => tf.add(tf.matMul(x as tf.Tensor2D, dense), denseBias) },
+    { name: LOGITS, apply: (x) => classScores(tf.add(tf.matMul(x as tf.Tensor2D, dense), denseBias), output) },
   ];
 
   const layers: LayerInfo[] = [
@@ -96,7 +101,8 @@ export function createTinyModel(spec: TinyModelSpec): CnnModel {
     name: 'tiny test network',
     inputSize: [spec.height, spec.width],
     inputRange: spec.inputRange ?? [0, 1],
-    labels: Array.from({ length: classes }, (_, i) => `class ${i}`),
+    labels: classLabels([], outputs, output),
+    outputActivation: output,
     minSize: 1,
     defaultCamLayer: 'feat',
     defaultDreamLayers: ['feat'],

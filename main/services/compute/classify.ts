@@ -1,8 +1,9 @@
-// Class scores for a photo: logits from the engine, softmax and top-k here.
+// Class scores for a photo: class scores from the engine, their probabilities and top-k here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classification, ClassScore } from '../../../preload/contract';
 import { photoToModelInput } from '../../engine/preprocess';
 import { LOGITS, type CnnModel } from '../../engine/types';
+import { classProbabilities } from '../../engine/scores';
 import type { RgbImage } from '../../image/types';
 
 export interface Scores {
@@ -10,10 +11,10 @@ export interface Scores {
   probabilities: Float32Array;
 }
 
-/** Softmax probabilities and logits of every class for one model input. */
+/** Probabilities (softmax, or sigmoid for sigmoid outputs) and scores of every class for one model input. */
 export function scoreInput(model: CnnModel, input: tf.Tensor4D): Scores {
   const { [LOGITS]: logits } = model.run(input, [LOGITS]);
-  const probabilities = tf.tidy(() => tf.softmax(logits as tf.Tensor2D));
+  const probabilities = tf.tidy(() => classProbabilities(logits as tf.Tensor2D, model.outputActivation));
   const result = { logits: logits.dataSync() as Float32Array, probabilities: probabilities.dataSync() as Float32Array };
   tf.dispose([logits, probabilities]);
   return result;
