@@ -1,6 +1,6 @@
 // The CLI as users script it: exact flags, outputs, exit codes, files on disk.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -99,6 +99,29 @@ describe('convscope CLI', () => {
     expect(saved.layers.length).toBeGreaterThan(0);
     expect(readFileSync(join(second, 'frame-0001.png')).equals(readFileSync(join(first, 'frame-0001.png')))).toBe(true);
     expect(existsSync(join(second, 'frame-0003.png'))).toBe(true);
+    // One record for every dream: the photo, the parameters used, frames, size, notes.
+    const record = JSON.parse(readFileSync(join(first, 'parameters.json'), 'utf8'));
+    expect(record).toMatchObject({ app: 'convscope', kind: 'deep-dream', photo: photo('everyday/rocket.jpg'), frames: 2, parameters: { seed: 11 } });
+    expect(Object.keys(record)).toEqual(expect.arrayContaining(['width', 'height', 'notes']));
+    // A parameters.json written before it had `photo` still dreams again the same way.
+    const old = join(out, 'again-old.json');
+    const { photo: _photo, ...withoutPhoto } = record;
+    writeFileSync(old, JSON.stringify(withoutPhoto));
+    const third = join(out, 'again-3');
+    expect(convscope('dream', photo('everyday/rocket.jpg'), '--out', third, '--params', old).code).toBe(0);
+    expect(readFileSync(join(third, 'frame-0002.png')).equals(readFileSync(join(first, 'frame-0002.png')))).toBe(true);
+  });
+
+  it('dream never writes over a folder of files Convscope did not write, even with --overwrite', () => {
+    const dir = join(out, 'dream-foreign');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'parameters.json'), '{"mine": true}\n');
+    writeFileSync(join(dir, 'frame-0001.png'), 'my own frame');
+    const result = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '1', '--overwrite');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(dir, 'parameters.json')}: exists and was not written by Convscope; not replaced`);
+    expect(readFileSync(join(dir, 'frame-0001.png'), 'utf8')).toBe('my own frame');
+    expect(readdirSync(dir).sort()).toEqual(['frame-0001.png', 'parameters.json']);
   });
 
   it('gradcam over a folder reports every bad photo, continues, and exits 1', () => {
@@ -131,7 +154,7 @@ describe('convscope CLI', () => {
     const first = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^2 written, 0 already done, 0 failed/);
-    rmSync(join(folder, 'rocket-gradcam.json')); // as if cut off between overlay and sidecar
+    rmSync(join(folder, 'rocket-gradcam.png')); // as if cut off between sidecar (written first) and overlay
     const raw = join(out, 'own-folder-raw');
     const second = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2', '--raw', raw);
     expect(second.stderr).not.toMatch(/failed/);
@@ -139,8 +162,16 @@ describe('convscope CLI', () => {
     expect(second.stdout).toMatch(/^2 written, 0 already done, 0 failed/);
     expect(readdirSync(raw).sort()).toEqual(['chelsea-gradcam.npy', 'rocket-gradcam.npy']);
     expect(readdirSync(folder).filter((name) => name !== 'summary.json').sort()).toEqual(['chelsea-gradcam.json', 'chelsea-gradcam.png', 'chelsea.png', 'rocket-gradcam.json', 'rocket-gradcam.png', 'rocket.jpg']);
+    // The re-run's sidecar claims the raw map it added.
+    expect(JSON.parse(readFileSync(join(folder, 'chelsea-gradcam.json'), 'utf8')).rawMap).toMatchObject({ file: 'chelsea-gradcam.npy', path: join(raw, 'chelsea-gradcam.npy') });
     const third = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2', '--raw', raw);
     expect(third.stdout).toMatch(/^0 written, 2 already done, 0 failed/);
+    // An overlay without its sidecar is not Convscope's: never taken for a result, never replaced.
+    rmSync(join(folder, 'rocket-gradcam.json'));
+    const fourth = convscope('gradcam', folder, '--out', folder, '--model', 'mobilenet_v2', '--overwrite');
+    expect(fourth.code).toBe(1);
+    expect(fourth.stdout).toMatch(/^2 written, 0 already done, 1 failed/);
+    expect(fourth.stdout).toContain(`failed: ${join(folder, 'rocket.jpg')}: ${join(folder, 'rocket-gradcam.png')}: is an original photo; exports never overwrite inputs`);
   });
 
   it('scan accounts for every file with status and upright size', () => {

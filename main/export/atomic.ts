@@ -5,10 +5,24 @@ import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { assertNotAnInput } from './same-path';
 
+/** Listed in full so "overwrite?" can name every file it would replace. */
+const MAX_LISTED = 50;
+
+/** One or more outputs already exist; the message names each one (a line per file). */
 export class ExistsError extends Error {
-  constructor(readonly path: string) {
-    super(`${path}: already exists (not overwritten)`);
+  readonly paths: readonly string[];
+  constructor(paths: string | readonly string[]) {
+    const list = typeof paths === 'string' ? [paths] : [...paths];
+    const lines = list.slice(0, MAX_LISTED).map((path) => `${path}: already exists (not overwritten)`);
+    if (list.length > MAX_LISTED) lines.push(`… and ${list.length - MAX_LISTED} more`);
+    super(lines.join('\n'));
     this.name = 'ExistsError';
+    this.paths = list;
+  }
+
+  /** The first existing file. */
+  get path(): string {
+    return this.paths[0] ?? '';
   }
 }
 

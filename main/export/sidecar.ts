@@ -1,5 +1,5 @@
 // The JSON written next to every export: what made it, so it can be reproduced.
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { APP_VERSION } from '../app-version';
 
@@ -14,14 +14,21 @@ export function sidecarPathFor(file: string): string {
   return file.slice(0, file.length - extname(file).length) + '.json';
 }
 
+/** The JSON document at `file` if Convscope wrote it (a regular file whose app is "convscope"), else null. */
+export function readConvscopeJson(file: string): Record<string, unknown> | null {
+  try {
+    if (!lstatSync(file).isFile()) return null;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    return (parsed as { app?: unknown }).app === 'convscope' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** True when the JSON file is one Convscope wrote (a sidecar or a batch summary). */
 export function isConvscopeJson(file: string): boolean {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { app?: unknown };
-    return parsed.app === 'convscope';
-  } catch {
-    return false;
-  }
+  return readConvscopeJson(file) !== null;
 }
 
 /** True when the file is an export Convscope wrote: a sidecar beside it says so. */

@@ -1,4 +1,5 @@
 // Entry of the compute process: loads the tensor runtime once, then answers calls from main.
+import { ApiError } from '../../preload/errors';
 import { initRuntime } from '../engine/runtime';
 import { toApiError } from '../services/errors';
 import { computeServices } from '../services/compute';
@@ -29,6 +30,13 @@ parent.onMessage(async (message) => {
     running.get(message.jobId)?.abort();
     return;
   }
+  // One running job per id: a second call under an id that is still running would take over its
+  // cancel (and lose it when it ends), so it is refused; the running job is untouched.
+  if (running.has(message.jobId)) {
+    const error = new ApiError('invalid-request', `job id "${message.jobId}" is already in use by a running job; give each job its own id`);
+    parent.send({ type: 'result', id: message.id, envelope: { ok: false, error: toApiError(error) } });
+    return;
+  }
   const controller = new AbortController();
   running.set(message.jobId, controller);
   const context: JobContext = {
@@ -46,7 +54,7 @@ parent.onMessage(async (message) => {
   } catch (error) {
     parent.send({ type: 'result', id: message.id, envelope: { ok: false, error: toApiError(error) } });
   } finally {
-    running.delete(message.jobId);
+    if (running.get(message.jobId) === controller) running.delete(message.jobId);
   }
 });
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FolderGuard, isInside } from './guard';
+import { FolderGuard, innermostRoot, isInside } from './guard';
 
 let base: string;
 let photos: string;
@@ -85,5 +85,29 @@ describe('FolderGuard', () => {
     expect(isInside('/a/b', '/a/b/..c')).toBe(true);
     expect(isInside('/a/b', '/a')).toBe(false);
     expect(isInside('/a/b', '/a/bc')).toBe(false);
+  });
+
+  it('rootOf: the innermost opened folder when opened folders nest, whatever the opening order', async () => {
+    const nested = new FolderGuard();
+    await nested.allow(base);
+    await nested.allow(join(photos, 'album'));
+    await nested.allow(photos);
+    expect(nested.rootOf(join(photos, 'album', 'dog.png'))).toBe(join(photos, 'album'));
+    expect(nested.rootOf(join(photos, 'cat.jpg'))).toBe(photos);
+    expect(nested.rootOf(join(base, 'outside.jpg'))).toBe(base);
+    expect(nested.rootOf(join(evil, 'secret.jpg'))).toBe(base);
+    expect(innermostRoot([photos], join(evil, 'secret.jpg'))).toBeNull();
+  });
+
+  it('close: by a symlink, a trailing separator or the real path; false once closed', async () => {
+    const closing = new FolderGuard();
+    await symlink(photos, join(base, 'photos-link'));
+    await closing.allow(photos);
+    expect(await closing.close(join(base, 'photos-link'))).toBe(photos);
+    expect(closing.roots()).toEqual([]);
+    await closing.allow(join(base, 'photos-link'));
+    expect(await closing.close(`${photos}/`)).toBe(photos);
+    expect(await closing.close(photos)).toBeNull();
+    expect(await closing.resolve(join(photos, 'cat.jpg'))).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // judged on real paths (symlinks resolved) with path.relative — a bare startsWith would let
 // /photos-evil through /photos. Hidden files and folders inside an opened folder are refused too.
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { hasImageExtension } from '../image/limits';
 import { resolveFolder } from './walk';
 
@@ -10,6 +10,13 @@ import { resolveFolder } from './walk';
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** The innermost of `roots` holding `path` (the longest match), or null. Real, absolute paths. */
+export function innermostRoot(roots: readonly string[], path: string): string | null {
+  let best: string | null = null;
+  for (const root of roots) if (isInside(root, path) && (best === null || root.length > best.length)) best = root;
+  return best;
 }
 
 export class FolderGuard {
@@ -22,11 +29,27 @@ export class FolderGuard {
     return real;
   }
 
-  /** Stops serving a folder the user closed; true if it was open. */
+  /** Stops serving a folder by its real path (as `allow` returned it); true if it was open. */
   forget(root: string): boolean {
     const index = this.allowed.indexOf(root);
     if (index >= 0) this.allowed.splice(index, 1);
     return index >= 0;
+  }
+
+  /**
+   * Stops serving a folder the user closed, named by any path to it (symlinks and trailing
+   * separators resolved as when it was opened). Returns the real root that was closed, or null.
+   */
+  async close(path: string): Promise<string | null> {
+    const candidates = [await realpath(path).catch(() => null), resolve(path), path];
+    const real = candidates.find((candidate): candidate is string => candidate !== null && this.allowed.includes(candidate));
+    if (real) this.forget(real);
+    return real ?? null;
+  }
+
+  /** The opened folder a (real) path belongs to: the innermost one when opened folders nest. */
+  rootOf(path: string): string | null {
+    return innermostRoot(this.allowed, path);
   }
 
   roots(): string[] {

@@ -1,9 +1,10 @@
 // The handler table's validation, without a compute process (calls that reach it are not made).
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ComputeHost } from '../host/compute-host';
+import { ComputeHost, type ComputeChild } from '../host/compute-host';
+import type { FromCompute, ToCompute } from '../host/protocol';
 import { FolderGuard } from '../library/guard';
 import { createDispatcher, createHandlers } from './handlers';
 import { photo } from '../testing/paths';
@@ -14,6 +15,26 @@ function dispatcher() {
   });
   const guard = new FolderGuard();
   return { guard, dispatch: createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') })) };
+}
+
+/** A compute process that answers exportOverlay at once (writing nothing) and records the calls. */
+function fakeCompute(calls: { method: string; params: { outFile?: string } }[]): ComputeHost {
+  return new ComputeHost(() => {
+    let listener: (message: FromCompute) => void = () => {};
+    const child: ComputeChild = {
+      pid: 1,
+      postMessage(message: ToCompute) {
+        if (message.type !== 'call') return;
+        calls.push({ method: message.method, params: message.params as { outFile?: string } });
+        const outFile = (message.params as { outFile?: string }).outFile ?? '';
+        setImmediate(() => listener({ type: 'result', id: message.id, envelope: { ok: true, result: { files: [outFile], sidecar: '' } } }));
+      },
+      onMessage: (next) => (listener = next),
+      onExit: () => {},
+      kill: () => {},
+    };
+    return child;
+  });
 }
 
 describe('handler table', () => {
@@ -83,5 +104,37 @@ describe('handler table', () => {
       if (!envelope.ok) expect(envelope.error.message.length).toBeGreaterThan(0);
     }
     expect(await dispatch('app:info', {})).toMatchObject({ ok: true });
+  });
+
+  it('places a batch photo by the innermost opened folder when opened folders nest', async () => {
+    const calls: { method: string; params: { outFile?: string } }[] = [];
+    const guard = new FolderGuard();
+    const dispatch = createDispatcher(createHandlers({ hostKind: 'browser', compute: fakeCompute(calls), guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') }));
+    const outer = realpathSync(mkdtempSync(join(tmpdir(), 'convscope-nested-')));
+    const inner = join(outer, 'sec', 'b1');
+    mkdirSync(inner, { recursive: true });
+    writeFileSync(join(inner, 'a.png'), 'x');
+    expect((await dispatch('library:open', { path: outer })).ok).toBe(true);
+    expect((await dispatch('library:open', { path: inner })).ok).toBe(true);
+    const batch = await dispatch('export:batch', { jobId: 'b1', paths: [join(inner, 'a.png')], spec: { model: 'mobilenet_v2' }, outDir: inner });
+    expect(batch).toMatchObject({ ok: true, result: { done: 1, failed: [] } });
+    expect(calls.map(({ params }) => params.outFile)).toEqual([join(inner, 'a-gradcam.png')]);
+  });
+
+  it('closes a folder named by a symlink or with a trailing separator, as it was opened', async () => {
+    const { dispatch, guard } = dispatcher();
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'convscope-close-')));
+    const real = join(root, 'photos');
+    mkdirSync(real);
+    writeFileSync(join(real, 'cat.png'), 'x');
+    symlinkSync(real, join(root, 'link'));
+    await dispatch('library:open', { path: real });
+    expect(await dispatch('library:close', { path: join(root, 'link') })).toEqual({ ok: true, result: { closed: true } });
+    expect(guard.roots()).toEqual([]);
+    expect(await guard.resolve(join(real, 'cat.png'))).toBeNull();
+    await dispatch('library:open', { path: join(root, 'link') });
+    expect(await dispatch('library:close', { path: `${real}/` })).toEqual({ ok: true, result: { closed: true } });
+    expect(guard.roots()).toEqual([]);
+    expect(await dispatch('library:close', { path: real })).toEqual({ ok: true, result: { closed: false } });
   });
 });

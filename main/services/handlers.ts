@@ -17,7 +17,7 @@ import {
 import { APP_VERSION } from '../app-version';
 import type { ComputeHost } from '../host/compute-host';
 import { probePhoto } from '../image/probe';
-import { isInside, type FolderGuard } from '../library/guard';
+import type { FolderGuard } from '../library/guard';
 import { listFolder } from '../library/scan';
 import { watchFolder } from '../library/watch';
 import { exportName } from '../export/naming';
@@ -86,9 +86,13 @@ export function createHandlers(deps: HostDeps): Handlers {
     },
 
     async 'library:close'({ path }) {
-      watchers.get(path)?.();
-      watchers.delete(path);
-      return { closed: guard.forget(path) };
+      // By its real path, as it was opened: a symlink or trailing separator closes it too.
+      const root = await guard.close(path);
+      if (root) {
+        watchers.get(root)?.();
+        watchers.delete(root);
+      }
+      return { closed: root !== null };
     },
 
     async 'library:pickFolder'() {
@@ -153,7 +157,7 @@ export function createHandlers(deps: HostDeps): Handlers {
         const unreadable: { path: string; reason: string }[] = [];
         for (const path of paths) {
           const resolved = await guard.resolve(path);
-          if (resolved) photos.push(photoEntry(resolved, guard.roots()));
+          if (resolved) photos.push(photoEntry(resolved, guard.rootOf(resolved)));
           else unreadable.push({ path, reason: `${path}: not a readable photo inside a folder you opened` });
         }
         const summary = await batchExport({
@@ -251,9 +255,8 @@ function internalJob(kind: string): string {
   return `${kind}-${randomUUID()}`;
 }
 
-/** A photo as the batch sees it: its path relative to the opened folder that holds it. */
-function photoEntry(path: string, roots: string[]): PhotoEntry {
-  const root = roots.find((candidate) => isInside(candidate, path)) ?? '';
+/** A photo as the batch sees it: its path relative to the opened folder that holds it (the innermost, as the studio shows it). */
+function photoEntry(path: string, root: string | null): PhotoEntry {
   const relPath = root ? relative(root, path) : basename(path);
   return { path, relPath, name: basename(path), bytes: 0, mtimeMs: 0 };
 }

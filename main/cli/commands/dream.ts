@@ -1,9 +1,10 @@
 // `convscope dream <image> --out <dir>`: one PNG per iteration, final.png, parameters.json.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { dreamSpec, type DreamResult, type ExportResult, type HostEvent } from '../../../preload/contract';
-import { writeFileAtomic } from '../../export/atomic';
+import { dreamRecord } from '../../export/dream-record';
+import { FRAME_FILE, planOutputs, recordOutputs, writePlanned } from '../../export/ownership';
 import { sidecarJson } from '../../export/sidecar';
 import { UsageError } from '../errors';
 import { CliSession } from '../session';
@@ -61,6 +62,12 @@ export async function dreamCommand(image: string, options: DreamOptions, command
     throw new UsageError(`${options.params ?? 'dream'}: ${issue.path.join('.')}: ${issue.message}`);
   }
   const spec = parsed.data;
+  // The shared export rule, before the dream runs: parameters.json is the record that makes the
+  // frames already in the folder Convscope's; a folder of someone else's files is never written over.
+  const record = join(outDir, 'parameters.json');
+  const earlier = await readdir(outDir).catch(() => [] as string[]);
+  const frames = earlier.filter((name) => FRAME_FILE.test(name) || name === 'final.png').map((name) => join(outDir, name));
+  const plan = await planOutputs(await recordOutputs(record, frames), { overwrite: Boolean(options.overwrite), inputs: [spec.path] });
   const session = new CliSession();
   try {
     const onEvent = (event: HostEvent): void => {
@@ -77,7 +84,8 @@ export async function dreamCommand(image: string, options: DreamOptions, command
       onEvent,
     );
     if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
-    await writeFileAtomic(join(outDir, 'parameters.json'), sidecarJson({ kind: 'deep-dream', parameters: result.spec, frames: result.frames, width: result.width, height: result.height, notes: result.notes }), { overwrite: Boolean(options.overwrite) });
+    const parameters = dreamRecord({ photo: result.spec.path, parameters: result.spec, frames: result.frames, width: result.width, height: result.height, notes: result.notes });
+    await writePlanned({ write: plan.write.filter(({ path }) => path === record), kept: [] }, new Map([[record, sidecarJson(parameters)]]), [spec.path]);
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     if (options.animate) {
       const animation = await session.run<ExportResult>('exportDream', { dreamJobId: session.lastJobId, outDir, what: options.animate, overwrite: Boolean(options.overwrite) });

@@ -1,15 +1,16 @@
 // Full-resolution exports: heatmap overlays (+ raw map, + sidecar) and dream frames/animations.
-// Every file is written atomically and never over an existing one unless the user said so.
+// Every file is written atomically, never over an existing one unless the user said so, and never
+// over a file Convscope did not write (main/export/ownership.ts).
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import type { ExplainSpec, ExportResult } from '../../../preload/contract';
 import { ApiError, LAYER_METHODS } from '../../../preload/contract';
 import { animationMaxSide, encodeAnimation } from '../../dream/animation';
 import type { RgbImage } from '../../image/types';
-import { ExistsError, writeFileAtomic } from '../../export/atomic';
-import { writeNpy } from '../../export/npy';
-import { assertNotAnInput } from '../../export/same-path';
+import { writeFileAtomic } from '../../export/atomic';
+import { dreamRecord } from '../../export/dream-record';
+import { encodeNpy } from '../../export/npy';
+import { ForeignFileError, framesFolderOutputs, framesFolderOwner, overlayOutputs, planOutputs, sidecarOutputs, writePlanned } from '../../export/ownership';
 import { sidecarJson, sidecarPathFor } from '../../export/sidecar';
 import { encodePng } from '../../image/encode';
 import { throwIfAborted } from '../errors';
@@ -24,29 +25,8 @@ export interface OverlayExportParams {
   /** Optional float32 .npy of the raw map (layer resolution, before upsampling and normalisation). */
   rawFile?: string;
   overwrite: boolean;
-  /** Resume: outputs that already exist are kept and only the missing ones are written. */
+  /** Resume: Convscope outputs that already exist are kept and only the missing ones are written. */
   keepExisting?: boolean;
-}
-
-/** Checked before any work starts, so a refused export costs nothing and writes nothing. */
-async function refuseExisting(files: string[], overwrite: boolean, original: string): Promise<void> {
-  for (const file of files) {
-    await assertNotAnInput(file, [original]);
-    if (!overwrite && existsSync(file)) throw new ExistsError(file);
-  }
-}
-
-/** The overlay is a .png, the raw map a .npy, and no two outputs share a path. */
-async function checkOverlayTargets(outFile: string, rawFile: string | undefined, sidecar: string): Promise<void> {
-  if (extname(outFile).toLowerCase() !== '.png') throw new ApiError('invalid-request', `${outFile}: the overlay is written as PNG; give the file a .png name`);
-  if (rawFile && extname(rawFile).toLowerCase() !== '.npy') throw new ApiError('invalid-request', `${rawFile}: the raw map is written as NumPy .npy; give the file a .npy name`);
-  const targets = [outFile, sidecar, ...(rawFile ? [rawFile] : [])];
-  if (new Set(targets.map((target) => resolve(target))).size !== targets.length) {
-    throw new ApiError('invalid-request', `${rawFile}: the raw map must not share a path with the overlay or its sidecar`);
-  }
-  for (const target of targets) {
-    if ((await stat(target).catch(() => null))?.isDirectory()) throw new ApiError('invalid-request', `${target}: is a folder; give a file name`);
-  }
 }
 
 /** Where the raw map's pixels live: the target layer's grid, or the model input for saliency methods. */
@@ -57,25 +37,16 @@ function rawMapSpace(method: ExplainSpec['method'], layer: string): string {
 
 export async function exportOverlay(params: OverlayExportParams, context: JobContext): Promise<ExportResult> {
   const sidecar = sidecarPathFor(params.outFile);
-  await checkOverlayTargets(params.outFile, params.rawFile, sidecar);
-  const wanted = [params.outFile, sidecar, ...(params.rawFile ? [params.rawFile] : [])];
-  const targets = params.keepExisting && !params.overwrite ? wanted.filter((file) => !existsSync(file)) : wanted;
-  await refuseExisting(targets, params.overwrite, params.spec.path);
-  const writes = (file: string): boolean => targets.includes(file);
+  const inputs = [params.spec.path];
+  // The shared rule, before any work: originals and files Convscope did not write are never replaced.
+  const plan = await planOutputs(await overlayOutputs(params.outFile, params.rawFile), { overwrite: params.overwrite, keepExisting: params.keepExisting, inputs });
+  const files = [params.outFile, ...(params.rawFile ? [params.rawFile] : [])];
+  if (plan.write.length === 0) return { files, sidecar };
   const explained = await explainPhoto(params.spec, context, 0);
   throwIfAborted(context.signal);
-  await mkdir(dirname(params.outFile), { recursive: true });
-  if (params.rawFile) await mkdir(dirname(params.rawFile), { recursive: true });
   const overlay = overlayImage(explained, params.spec);
   const png = await encodePng(overlay);
-  throwIfAborted(context.signal);
   const { map } = explained.output;
-  const files = [params.outFile];
-  if (writes(params.outFile)) await writeFileAtomic(params.outFile, png, { overwrite: params.overwrite, inputs: [params.spec.path] });
-  if (params.rawFile) {
-    if (writes(params.rawFile)) await writeNpy(params.rawFile, map.data, [map.height, map.width], { overwrite: params.overwrite, inputs: [params.spec.path] });
-    files.push(params.rawFile);
-  }
   const fields = {
     photo: params.spec.path,
     width: overlay.width,
@@ -98,13 +69,24 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
       ...(params.spec.method === 'smoothgrad' ? { samples: params.spec.samples } : {}),
       ...(params.spec.method === 'integrated-gradients' ? { steps: params.spec.steps } : {}),
     },
+    // `path` is what claims the .npy as Convscope's (the sidecar is written before it).
     rawMap: params.rawFile
-      ? { file: basename(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: rawMapSpace(params.spec.method, explained.layer) }
+      ? { file: basename(params.rawFile), path: resolve(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: rawMapSpace(params.spec.method, explained.layer) }
       : undefined,
     completenessGap: explained.output.completenessGap,
     notes: [...explained.info.notes, ...explained.output.notes],
   };
-  if (writes(sidecar)) await writeFileAtomic(sidecar, sidecarJson(fields), { overwrite: params.overwrite, inputs: [params.spec.path] });
+  const content = new Map<string, Buffer | string>([
+    [sidecar, sidecarJson(fields)],
+    [params.outFile, png],
+    ...(params.rawFile ? [[params.rawFile, encodeNpy(map.data, [map.height, map.width])] as [string, Buffer]] : []),
+  ]);
+  throwIfAborted(context.signal);
+  await mkdir(dirname(params.outFile), { recursive: true });
+  if (params.rawFile) await mkdir(dirname(params.rawFile), { recursive: true });
+  // Sidecar first, then the raw map, then the overlay: a run cut off in between leaves a sidecar
+  // that still claims its outputs (resume fills them in), never an overlay without one.
+  await writePlanned(plan, content, inputs);
   return { files, sidecar };
 }
 
@@ -122,26 +104,42 @@ export async function exportDream(params: DreamExportParams, context: JobContext
   const dream = getDream(params.dreamJobId);
   if (!dream) throw new ApiError('invalid-request', 'that dream is no longer available; run it again to export it');
   const stem = basename(dream.photoPath, extname(dream.photoPath));
-  await mkdir(params.outDir, { recursive: true });
-  const parameters = { kind: 'deep-dream', photo: dream.photoPath, parameters: dream.spec, frames: dream.frames.count };
+  const inputs = [dream.photoPath];
+  const options = { overwrite: params.overwrite, inputs };
+  const record = dreamRecord({
+    photo: dream.photoPath,
+    parameters: dream.spec,
+    frames: dream.frames.count,
+    width: dream.width,
+    height: dream.height,
+    notes: (dream as { notes?: readonly string[] }).notes,
+  });
 
   if (params.what === 'frame') {
+    // Everything is checked before the output folder is created.
     const index = params.frame ?? dream.frames.count - 1;
     if (index < 0 || index >= dream.frames.count) throw new ApiError('invalid-request', `frame ${index} does not exist (the dream has ${dream.frames.count})`);
     const file = join(params.outDir, `${stem}-dream-frame-${String(index + 1).padStart(4, '0')}.png`);
     const sidecar = sidecarPathFor(file);
-    await refuseExisting([file, sidecar], params.overwrite, dream.photoPath);
-    await writeFileAtomic(file, await encodePng(await dream.frames.get(index)), { overwrite: params.overwrite, inputs: [dream.photoPath] });
-    await writeFileAtomic(sidecar, sidecarJson({ ...parameters, frame: index }), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+    const plan = await planOutputs(await sidecarOutputs(file), options);
+    const content = new Map<string, Buffer | string>([
+      [sidecar, sidecarJson({ ...record, frame: index })],
+      [file, await encodePng(await dream.frames.get(index))],
+    ]);
+    throwIfAborted(context.signal);
+    await mkdir(params.outDir, { recursive: true });
+    await writePlanned(plan, content, inputs);
     return { files: [file], sidecar };
   }
 
   if (params.what === 'frames') {
     const folder = join(params.outDir, `${stem}-dream-frames`);
-    await refuseExisting([folder], params.overwrite, dream.photoPath);
+    const plan = await planOutputs(await framesFolderOutputs(folder), options);
+    await mkdir(params.outDir, { recursive: true });
     // Frames are written into a hidden temporary folder and renamed at the end: a cancel leaves nothing.
     const staging = await mkdtemp(join(params.outDir, `.${stem}-dream-frames-`));
     try {
+      await writeFileAtomic(join(staging, 'parameters.json'), sidecarJson(record));
       const files: string[] = [];
       for (let index = 0; index < dream.frames.count; index++) {
         throwIfAborted(context.signal);
@@ -150,9 +148,9 @@ export async function exportDream(params: DreamExportParams, context: JobContext
         files.push(join(folder, name));
         context.progress(index + 1, dream.frames.count, `frame ${index + 1} of ${dream.frames.count}`);
       }
-      await writeFileAtomic(join(staging, 'parameters.json'), sidecarJson(parameters));
-      if (params.overwrite) await removeFramesFolder(folder);
-      await rename(staging, folder);
+      throwIfAborted(context.signal);
+      if (plan.write[0]?.replace) await replaceFramesFolder(folder, staging);
+      else await rename(staging, folder);
       return { files, sidecar: join(folder, 'parameters.json') };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
@@ -162,7 +160,7 @@ export async function exportDream(params: DreamExportParams, context: JobContext
 
   const file = join(params.outDir, `${stem}-dream.${params.what}`);
   const sidecar = sidecarPathFor(file);
-  await refuseExisting([file, sidecar], params.overwrite, dream.photoPath);
+  const plan = await planOutputs(await sidecarOutputs(file), options);
   const count = dream.frames.count;
   const last = await dream.frames.get(count - 1);
   const maxSide = animationMaxSide(count, last.width, last.height);
@@ -177,16 +175,34 @@ export async function exportDream(params: DreamExportParams, context: JobContext
   const animation = await encodeAnimation(frames(), params.what, { fps: params.fps ?? 8, maxSide });
   throwIfAborted(context.signal);
   const scaled = maxSide < Math.max(last.width, last.height);
-  await writeFileAtomic(file, animation, { overwrite: params.overwrite, inputs: [dream.photoPath] });
-  await writeFileAtomic(sidecar, sidecarJson({ ...parameters, ...(scaled ? { animationMaxSide: maxSide } : {}) }), { overwrite: params.overwrite, inputs: [dream.photoPath] });
+  const content = new Map<string, Buffer | string>([
+    [sidecar, sidecarJson({ ...record, ...(scaled ? { animationMaxSide: maxSide } : {}) })],
+    [file, animation],
+  ]);
+  await mkdir(params.outDir, { recursive: true });
+  await writePlanned(plan, content, inputs);
   return { files: [file], sidecar };
 }
 
-/** Replaces an earlier frames export only if it holds nothing but what Convscope wrote there. */
-async function removeFramesFolder(folder: string): Promise<void> {
-  const names = await readdir(folder).catch(() => null);
-  if (!names) return;
-  const ours = names.every((name) => /^frame-\d{4,}\.png$/.test(name) || name === 'parameters.json');
-  if (!ours) throw new ApiError('exists', `${folder}: holds files Convscope did not write; choose another folder`);
-  await rm(folder, { recursive: true, force: true });
+/**
+ * Puts a new frames folder in place of an earlier Convscope one (checked again just before): the old
+ * one is moved aside first, so at every moment one complete folder is at `folder` or beside it.
+ */
+async function replaceFramesFolder(folder: string, staging: string): Promise<void> {
+  if ((await framesFolderOwner(folder)) === 'foreign') throw new ForeignFileError(folder);
+  const aside = `${staging}-old`;
+  const moved = await rename(folder, aside).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(staging, folder);
+  } catch (error) {
+    if (moved) await rename(aside, folder).catch(() => undefined);
+    throw error;
+  }
+  if (moved) await rm(aside, { recursive: true, force: true });
 }

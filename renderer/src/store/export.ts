@@ -56,6 +56,16 @@ export function batchFolderOf(state: Pick<StudioState, 'folders' | 'batchRoot' |
   return byRoot(batchRoot) ?? byRoot(selectedPath ? rootOf(folders, selectedPath) : null) ?? folders[0] ?? null;
 }
 
+/**
+ * The "overwrite?" question for an 'exists' error: the host names every existing file it would
+ * replace, one per line ("<path>: already exists (not overwritten)"), and the question lists them all.
+ */
+export function overwriteQuestion(message: string): string {
+  const count = message.split('\n').filter((line) => /: already exists\b/.test(line)).length;
+  const replace = count > 1 ? `Replace all ${count} files?` : count === 1 ? 'Replace this file?' : 'Replace the existing file(s)?';
+  return `${message}\n\n${replace}`;
+}
+
 /** Why a name template cannot be used, or null. */
 export function templateError(template: string): string | null {
   if (!template.trim()) return 'type a name template, e.g. {name}-{method}';
@@ -88,7 +98,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
         if (errorCode(error) !== 'exists') throw error;
         const overwrite = await get().askConfirm({
           title: 'Overwrite?',
-          message: `${errorMessage(error)}\nReplace the existing file(s)?`,
+          message: overwriteQuestion(errorMessage(error)),
           confirmLabel: 'Overwrite',
         });
         if (!overwrite) return;

@@ -1,0 +1,165 @@
+// The one rule for every export target (studio overlay, batch, dream exports, CLI dream record):
+// a file at an output path may be kept (resume) or replaced (overwrite) only if Convscope wrote it.
+// What says so is the record written FIRST, before the files it describes: the Convscope sidecar
+// beside an overlay / frame / animation (it also names the raw map), or a frames folder's
+// parameters.json among nothing but frames. A file without such a record is the user's: it is never
+// kept as "ours" and never replaced, whatever `overwrite` says. Originals are refused as before.
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { ApiError } from '../../preload/errors';
+import { ExistsError, writeFileAtomic } from './atomic';
+import { assertNotAnInput } from './same-path';
+import { readConvscopeJson, sidecarPathFor } from './sidecar';
+
+export type Owner = 'absent' | 'convscope' | 'foreign';
+
+export interface OutputTarget {
+  path: string;
+  owner: Owner;
+  /** The record (sidecar, parameters.json, frames folder) that claims the others. */
+  record?: boolean;
+}
+
+export interface PlannedWrite {
+  path: string;
+  /** A Convscope file is there and this write replaces it. */
+  replace: boolean;
+}
+
+export interface OutputPlan {
+  /** In write order: the record first. Empty = everything is there already (resume: nothing to do). */
+  write: PlannedWrite[];
+  /** Convscope files kept as they are (resume). */
+  kept: string[];
+}
+
+/** A file at an output path that Convscope did not write: refused, even with overwrite. */
+export class ForeignFileError extends ApiError {
+  constructor(readonly path: string) {
+    super('not-allowed', `${path}: exists and was not written by Convscope; not replaced — choose another name or folder`);
+    this.name = 'ForeignFileError';
+  }
+}
+
+type Entry = 'none' | 'file' | 'folder' | 'other';
+
+async function entryAt(path: string): Promise<Entry> {
+  try {
+    const info = await lstat(path);
+    return info.isFile() ? 'file' : info.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return 'none';
+    throw error;
+  }
+}
+
+/** A JSON record (sidecar, parameters.json): ours when it says app "convscope". */
+export async function recordOwner(record: string): Promise<Owner> {
+  const entry = await entryAt(record);
+  if (entry === 'none') return 'absent';
+  return entry === 'file' && readConvscopeJson(record) ? 'convscope' : 'foreign';
+}
+
+/** A file the record describes (the overlay beside its sidecar, a frame beside parameters.json). */
+export async function describedOwner(file: string, record: string): Promise<Owner> {
+  const entry = await entryAt(file);
+  if (entry === 'none') return 'absent';
+  return entry === 'file' && (await recordOwner(record)) === 'convscope' ? 'convscope' : 'foreign';
+}
+
+/** The raw map: ours when the overlay's sidecar names it (by full path; older sidecars by file name). */
+export async function rawMapOwner(rawFile: string, sidecar: string): Promise<Owner> {
+  const entry = await entryAt(rawFile);
+  if (entry === 'none') return 'absent';
+  if (entry !== 'file') return 'foreign';
+  const rawMap = readConvscopeJson(sidecar)?.rawMap as { file?: unknown; path?: unknown } | undefined;
+  if (!rawMap || typeof rawMap !== 'object') return 'foreign';
+  const claimed = typeof rawMap.path === 'string' ? resolve(rawMap.path) === resolve(rawFile) : rawMap.file === basename(rawFile);
+  return claimed ? 'convscope' : 'foreign';
+}
+
+export const FRAME_FILE = /^frame-\d{4,}\.png$/;
+
+/** A frames export folder: ours when it holds nothing but frames and Convscope's parameters.json. */
+export async function framesFolderOwner(folder: string): Promise<Owner> {
+  const entry = await entryAt(folder);
+  if (entry === 'none') return 'absent';
+  if (entry !== 'folder') return 'foreign';
+  const names = await readdir(folder);
+  const onlyFrames = names.every((name) => FRAME_FILE.test(name) || name === 'parameters.json');
+  return onlyFrames && (await recordOwner(join(folder, 'parameters.json'))) === 'convscope' ? 'convscope' : 'foreign';
+}
+
+/** An export with a sidecar beside it (overlay, dream frame, animation), plus an optional raw map. In write order. */
+export async function sidecarOutputs(file: string, rawFile?: string): Promise<OutputTarget[]> {
+  const sidecar = sidecarPathFor(file);
+  return [
+    { path: sidecar, owner: await recordOwner(sidecar), record: true },
+    ...(rawFile ? [{ path: rawFile, owner: await rawMapOwner(rawFile, sidecar) }] : []),
+    { path: file, owner: await describedOwner(file, sidecar) },
+  ];
+}
+
+/** An overlay export's targets after the checks that need no work: .png and .npy names, distinct paths, no folders. */
+export async function overlayOutputs(outFile: string, rawFile?: string): Promise<OutputTarget[]> {
+  if (extname(outFile).toLowerCase() !== '.png') throw new ApiError('invalid-request', `${outFile}: the overlay is written as PNG; give the file a .png name`);
+  if (rawFile && extname(rawFile).toLowerCase() !== '.npy') throw new ApiError('invalid-request', `${rawFile}: the raw map is written as NumPy .npy; give the file a .npy name`);
+  const sidecar = sidecarPathFor(outFile);
+  const paths = [outFile, sidecar, ...(rawFile ? [rawFile] : [])];
+  if (new Set(paths.map((path) => resolve(path))).size !== paths.length) {
+    throw new ApiError('invalid-request', `${rawFile}: the raw map must not share a path with the overlay or its sidecar`);
+  }
+  for (const path of paths) {
+    if ((await entryAt(path)) === 'folder') throw new ApiError('invalid-request', `${path}: is a folder; give a file name`);
+  }
+  return sidecarOutputs(outFile, rawFile);
+}
+
+/** A frames export folder (written whole, so it is its own record). */
+export async function framesFolderOutputs(folder: string): Promise<OutputTarget[]> {
+  return [{ path: folder, owner: await framesFolderOwner(folder), record: true }];
+}
+
+/** A record and the files already in its folder that it describes (the CLI dream's frames). */
+export async function recordOutputs(record: string, described: readonly string[] = []): Promise<OutputTarget[]> {
+  return [
+    { path: record, owner: await recordOwner(record), record: true },
+    ...(await Promise.all(described.map(async (path) => ({ path, owner: await describedOwner(path, record) })))),
+  ];
+}
+
+export interface PlanOptions {
+  overwrite: boolean;
+  /** Resume: Convscope outputs already there are kept and only the missing ones written. */
+  keepExisting?: boolean;
+  /** Original photos: never written, even with overwrite. */
+  inputs: readonly string[];
+}
+
+/**
+ * The rule, checked before any work so a refused export costs nothing and writes nothing:
+ * an original at a target → InputOverwriteError; a file Convscope did not write → ForeignFileError
+ * (even with overwrite); Convscope files → replaced with overwrite, kept with keepExisting (the
+ * record is written again so it claims what this run adds), else ExistsError naming every one.
+ */
+export async function planOutputs(targets: readonly OutputTarget[], options: PlanOptions): Promise<OutputPlan> {
+  for (const target of targets) await assertNotAnInput(target.path, options.inputs);
+  const foreign = targets.find((target) => target.owner === 'foreign');
+  if (foreign) throw new ForeignFileError(foreign.path);
+  const existing = targets.filter((target) => target.owner === 'convscope');
+  const all = (): PlannedWrite[] => targets.map((target) => ({ path: target.path, replace: target.owner === 'convscope' }));
+  if (options.overwrite || existing.length === 0) return { write: all(), kept: [] };
+  if (!options.keepExisting) throw new ExistsError(existing.map((target) => target.path));
+  if (existing.length === targets.length) return { write: [], kept: existing.map((target) => target.path) };
+  const write = targets.filter((target) => target.owner === 'absent' || target.record);
+  return {
+    write: write.map((target) => ({ path: target.path, replace: target.owner === 'convscope' })),
+    kept: targets.filter((target) => !write.includes(target)).map((target) => target.path),
+  };
+}
+
+/** Writes the planned files in order, each atomically; all content is computed before the first write. */
+export async function writePlanned(plan: OutputPlan, content: ReadonlyMap<string, Buffer | string>, inputs: readonly string[]): Promise<void> {
+  for (const { path } of plan.write) if (!content.has(path)) throw new Error(`${path}: nothing to write (internal)`);
+  for (const { path, replace } of plan.write) await writeFileAtomic(path, content.get(path)!, { overwrite: replace, inputs });
+}

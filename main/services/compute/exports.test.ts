@@ -1,0 +1,148 @@
+// Exports on real files: a file at an output path is kept or replaced only if Convscope wrote it
+// (its sidecar says so), "exists" names every file that would be replaced, and dream exports check
+// everything before they create a folder.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainSpec, type ExportResult } from '../../../preload/contract';
+import { initRuntime } from '../../engine';
+import { photo } from '../../testing/paths';
+import { toApiError } from '../errors';
+import type { JobContext } from './context';
+import { computeServices } from './index';
+
+const context = (jobId = 'test'): JobContext => ({ jobId, signal: new AbortController().signal, emit: () => {}, progress: () => {} });
+const base = mkdtempSync(join(tmpdir(), 'convscope-exports-'));
+const USER_PHOTO = Buffer.from('the user’s own photo');
+const USER_NOTES = '{"notes": "mine"}\n';
+
+function folderWithChelsea(name: string): string {
+  const folder = join(base, name);
+  mkdirSync(folder);
+  copyFileSync(photo('everyday/chelsea.png'), join(folder, 'chelsea.png'));
+  return folder;
+}
+
+const overlay = (folder: string, overwrite: boolean, extra: { rawFile?: string; keepExisting?: boolean } = {}) =>
+  computeServices.exportOverlay(
+    { spec: explainSpec.parse({ path: join(folder, 'chelsea.png'), model: 'mobilenet_v2' }), outFile: join(folder, 'chelsea-gradcam.png'), overwrite, ...extra },
+    context(),
+  ) as Promise<ExportResult>;
+
+async function failure(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error, 'the export should have been refused').not.toBeNull();
+  return toApiError(error);
+}
+
+beforeAll(() => initRuntime());
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('overlay export', () => {
+  it('never replaces a photo or notes of the user at its output paths, even with overwrite', async () => {
+    const folder = folderWithChelsea('foreign');
+    writeFileSync(join(folder, 'chelsea-gradcam.png'), USER_PHOTO);
+    writeFileSync(join(folder, 'chelsea-gradcam.json'), USER_NOTES);
+    for (const overwrite of [false, true]) {
+      const error = await failure(overlay(folder, overwrite));
+      expect(error.code).toBe('not-allowed');
+      expect(error.message).toMatch(/chelsea-gradcam\.json: exists and was not written by Convscope; not replaced — choose another name or folder/);
+    }
+    expect(readFileSync(join(folder, 'chelsea-gradcam.png'))).toEqual(USER_PHOTO);
+    expect(readFileSync(join(folder, 'chelsea-gradcam.json'), 'utf8')).toBe(USER_NOTES);
+    // A photo alone at the overlay path (no sidecar) is the user's too.
+    rmSync(join(folder, 'chelsea-gradcam.json'));
+    const alone = await failure(overlay(folder, true));
+    expect(alone.message).toMatch(/chelsea-gradcam\.png: exists and was not written by Convscope/);
+    expect(readFileSync(join(folder, 'chelsea-gradcam.png'))).toEqual(USER_PHOTO);
+    expect(readdirSync(folder).sort()).toEqual(['chelsea-gradcam.png', 'chelsea.png']);
+  });
+
+  it('names every existing file in "exists" and replaces exactly those, its own, when told to', async () => {
+    const folder = folderWithChelsea('own');
+    const rawFile = join(folder, 'raw', 'chelsea-gradcam.npy');
+    const first = await overlay(folder, false, { rawFile });
+    expect(first.files).toEqual([join(folder, 'chelsea-gradcam.png'), rawFile]);
+    const sidecar = JSON.parse(readFileSync(first.sidecar, 'utf8'));
+    expect(sidecar.rawMap).toMatchObject({ file: 'chelsea-gradcam.npy', path: rawFile });
+    const again = await failure(overlay(folder, false, { rawFile }));
+    expect(again.code).toBe('exists');
+    const named = again.message.split('\n');
+    expect(named).toHaveLength(3);
+    for (const file of [join(folder, 'chelsea-gradcam.png'), join(folder, 'chelsea-gradcam.json'), rawFile]) {
+      expect(named).toContain(`${file}: already exists (not overwritten)`);
+    }
+    const replaced = await overlay(folder, true, { rawFile });
+    expect(replaced.sidecar).toBe(first.sidecar);
+    // A .npy the sidecar does not name is not Convscope's.
+    const other = join(folder, 'raw', 'other.npy');
+    writeFileSync(other, 'user data');
+    const unclaimed = await failure(overlay(folder, true, { rawFile: other }));
+    expect(unclaimed.message).toMatch(/other\.npy: exists and was not written by Convscope/);
+    expect(readFileSync(other, 'utf8')).toBe('user data');
+  });
+
+  it('resumes a cut-off export from its sidecar (written first) and keeps what is there', async () => {
+    const folder = folderWithChelsea('resume');
+    await overlay(folder, false);
+    rmSync(join(folder, 'chelsea-gradcam.png')); // cut off after the sidecar
+    await overlay(folder, false, { keepExisting: true });
+    expect(readdirSync(folder).sort()).toEqual(['chelsea-gradcam.json', 'chelsea-gradcam.png', 'chelsea.png']);
+  });
+});
+
+describe('dream export', () => {
+  let dreamJob: string;
+  let dreamPhoto: string;
+  beforeAll(async () => {
+    dreamJob = 'dream-for-export';
+    const folder = folderWithChelsea('dreamed');
+    dreamPhoto = join(folder, 'chelsea.png');
+    await computeServices.dream({ spec: { path: dreamPhoto, model: 'mobilenet_v2', octaves: 1, steps: 2, maxSize: 48 }, previews: false }, context(dreamJob));
+  });
+  const exportDream = (outDir: string, what: string, extra: Record<string, unknown> = {}) =>
+    computeServices.exportDream({ dreamJobId: dreamJob, outDir, what, overwrite: false, ...extra }, context()) as Promise<ExportResult>;
+
+  it('checks the frame before creating the output folder', async () => {
+    const outDir = join(base, 'dream-never', 'deep');
+    const error = await failure(exportDream(outDir, 'frame', { frame: 99 }));
+    expect(error).toMatchObject({ code: 'invalid-request', message: 'frame 99 does not exist (the dream has 2)' });
+    expect(existsSync(join(base, 'dream-never'))).toBe(false);
+  });
+
+  it('writes parameters.json with the photo, and replaces only a frames folder of its own', async () => {
+    const outDir = join(base, 'dream-out');
+    const frames = await exportDream(outDir, 'frames');
+    const record = JSON.parse(readFileSync(frames.sidecar, 'utf8'));
+    expect(record).toMatchObject({ app: 'convscope', kind: 'deep-dream', photo: dreamPhoto, frames: 2, parameters: { model: 'mobilenet_v2', steps: 2 } });
+    expect(record.width).toBeGreaterThan(0);
+    expect(record.height).toBeGreaterThan(0);
+    expect((await failure(exportDream(outDir, 'frames'))).code).toBe('exists');
+    expect((await exportDream(outDir, 'frames', { overwrite: true })).files).toHaveLength(2);
+    const folder = join(outDir, 'chelsea-dream-frames');
+    writeFileSync(join(folder, 'my-notes.txt'), 'mine');
+    const foreign = await failure(exportDream(outDir, 'frames', { overwrite: true }));
+    expect(foreign.code).toBe('not-allowed');
+    expect(foreign.message).toMatch(/chelsea-dream-frames: exists and was not written by Convscope/);
+    expect(readFileSync(join(folder, 'my-notes.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(outDir).sort()).toEqual(['chelsea-dream-frames']);
+  });
+
+  it('never replaces a user file at a frame or animation path', async () => {
+    const outDir = join(base, 'dream-foreign');
+    mkdirSync(outDir);
+    writeFileSync(join(outDir, 'chelsea-dream-frame-0002.png'), USER_PHOTO);
+    const frame = await failure(exportDream(outDir, 'frame', { overwrite: true }));
+    expect(frame.message).toMatch(/chelsea-dream-frame-0002\.png: exists and was not written by Convscope/);
+    writeFileSync(join(outDir, 'chelsea-dream.json'), USER_NOTES);
+    const animation = await failure(exportDream(outDir, 'gif', { overwrite: true }));
+    expect(animation.message).toMatch(/chelsea-dream\.json: exists and was not written by Convscope/);
+    expect(readFileSync(join(outDir, 'chelsea-dream-frame-0002.png'))).toEqual(USER_PHOTO);
+    expect(readFileSync(join(outDir, 'chelsea-dream.json'), 'utf8')).toBe(USER_NOTES);
+    expect(readdirSync(outDir).sort()).toEqual(['chelsea-dream-frame-0002.png', 'chelsea-dream.json']);
+  });
+});
