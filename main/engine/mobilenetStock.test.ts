@@ -61,3 +61,30 @@ test('input gradient through the convolutional trunk equals stock tf.grad', () =
   tf.dispose([x, ref, mine.gradient, weights]);
 });
 
+
+test('Grad-CAM head gradient (d logit / d out_relu) equals stock tf.grad', () => {
+  const layer = ours.defaultCamLayer;
+  expect(layer).toBe('out_relu');
+  // The stock head from the CAM layer to the logits: the Keras layers themselves, the last Dense without its softmax.
+  const at = stock.layers.findIndex((l) => l.name === layer);
+  const after = stock.layers.slice(at + 1);
+  const last = after.pop() as tf.layers.Layer;
+  const [kernel, bias] = last.getWeights();
+  const stockLogits = (a: tf.Tensor) => {
+    let h = a;
+    for (const l of after) h = l.apply(h, { training: false }) as tf.Tensor;
+    return tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias) as tf.Tensor2D;
+  };
+  const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
+  // Two classes: each layerGradient call is a full forward pass (~3 s on cpu).
+  for (const c of [0, 3]) {
+    const mine = ours.layerGradient(x, layer, c);
+    const refLogits = stockLogits(mine.activation);
+    expect(maxRelErr(mine.logits.dataSync(), refLogits.dataSync())).toBeLessThan(1e-5);
+    const ref = tf.grad((a: tf.Tensor) => tf.sum(tf.slice(stockLogits(a), [0, c], [-1, 1])))(mine.activation);
+    expect(ref.dataSync().some((v) => v !== 0)).toBe(true);
+    expect(maxRelErr(mine.gradient.dataSync(), ref.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([mine.activation, mine.gradient, mine.logits, refLogits, ref]);
+  }
+  x.dispose();
+});

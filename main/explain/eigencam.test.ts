@@ -70,9 +70,39 @@ describe('Eigen-CAM', () => {
     const v = [cab, lambda - caa];
     const length = Math.hypot(...v);
     let projection = x.map((r) => (r[0] * v[0] + r[1] * v[1]) / length);
-    if (projection.reduce((s, p) => s + p ** 3, 0) < 0) projection = projection.map((p) => -p);
+    // Oriented to rise with the total activation A_p0 + A_p1 (its centring cancels: Σ projection = 0).
+    if (projection.reduce((s, p, i) => s + p * (A[i * 2] + A[i * 2 + 1]), 0) < 0) projection = projection.map((p) => -p);
     const out = await eigencamOf(h, w, weights, bias, image);
     expectClose(out.map.data, projection.map((p) => Math.max(0, p)), 1e-5);
+  });
+
+  // A large object is the bulk of the map, so the heavy tail of the projection is the background.
+  it.each([0.7, 0.9])('object covering %s of the map: the object is positive, the background zero', async (fraction) => {
+    const h = 10;
+    const w = 10;
+    const n = h * w;
+    const b = [0.9, 0.5, 0.3, 0.7];
+    const isObject = (p: number) => p < Math.round(fraction * n);
+    const a = Array.from({ length: n }, (_, p) => (isObject(p) ? 1 + 0.05 * (p % 3) : 0.1 + 0.01 * (p % 5)));
+    const weights = [b, [0, 0, 0, 0], [0, 0, 0, 0]];
+    const image = Float32Array.from(a.flatMap((v) => [v, 0, 0]));
+    const mean = a.reduce((s, v) => s + v, 0) / n;
+    const expected = a.map((v) => Math.max(0, (v - mean) * Math.hypot(...b)));
+    const out = await eigencamOf(h, w, weights, [0, 0, 0, 0], image);
+    expectClose(out.map.data, expected, 1e-5);
+    for (let p = 0; p < n; p++) expect(out.map.data[p] > 0).toBe(isObject(p));
+  });
+
+  it('projection uncorrelated with the total activation: the heavy tail (a lone hot spot) is positive', async () => {
+    // A0 = t, A1 = 1 − t: the total is constant, the principal direction is (1, −1)/√2.
+    const h = 3;
+    const w = 4;
+    const t = Array.from({ length: h * w }, (_, p) => (p === 5 ? 0.9 : 0.2 + 0.02 * (p % 4)));
+    const image = Float32Array.from(t.flatMap((v) => [v, 0, 0]));
+    const mean = t.reduce((s, v) => s + v, 0) / t.length;
+    const out = await eigencamOf(h, w, [[1, -1], [0, 0], [0, 0]], [0, 1], image);
+    expectClose(out.map.data, t.map((v) => Math.max(0, (v - mean) * Math.SQRT2)), 1e-5);
+    expect(out.map.data[5]).toBe(Math.max(...out.map.data));
   });
 
   it('constant activations: zeros, no NaN, "no positive evidence"', async () => {

@@ -3,7 +3,7 @@
 // and is a scalar loop on wasm. Here: dx = transposed depthwise ones-conv of (dy / count).
 import * as tf from '@tensorflow/tfjs';
 import { unaryCustomGrad } from './customGrad';
-import { forwardAxis, type Padding } from './geometry';
+import { forwardAxis, requireOutput, type Padding } from './geometry';
 import { convInputGradient } from './conv';
 import { depthwiseBackFilter } from './backFilters';
 
@@ -61,10 +61,14 @@ export function makeAvgPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D 
     return t;
   };
   if (geo.strides[0] !== geo.strides[1]) {
-    return (x) => tf.avgPool(x, geo.size, geo.strides, geo.padding);
+    return (x) => {
+      requireOutput('AveragePooling2D', x.shape, geo.size, geo.strides, geo.padding);
+      return tf.avgPool(x, geo.size, geo.strides, geo.padding);
+    };
   }
   return unaryCustomGrad<tf.Tensor4D>((x, save) => {
     void save;
+    requireOutput('AveragePooling2D', x.shape, geo.size, geo.strides, geo.padding);
     const value = tf.avgPool(x as tf.Tensor4D, geo.size, geo.strides, geo.padding);
     return {
       value,

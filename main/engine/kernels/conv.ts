@@ -2,8 +2,8 @@
 // conv with pre-built back filters: input gradient only, no filter gradient, no zero multiplications.
 import * as tf from '@tensorflow/tfjs';
 import { unaryCustomGrad } from './customGrad';
-import { backwardAxis, forwardAxis, type Padding } from './geometry';
-import { activationBackward, type Activation } from './activation';
+import { backwardAxis, forwardAxis, requireOutput, type Padding } from './geometry';
+import { activationBackward, applyActivation, type Activation } from './activation';
 
 export interface ConvSpec {
   kind: 'conv' | 'depthwise';
@@ -26,6 +26,7 @@ export type ConvOp = (x: tf.Tensor4D, guided: boolean) => tf.Tensor4D;
  * even inside a custom-gradient forward where nothing is taped.
  */
 function forward(spec: ConvSpec, x: tf.Tensor4D, activation: Activation): tf.Tensor4D {
+  requireOutput(opName(spec), x.shape, spec.kernel.shape, spec.strides, spec.padding);
   const inputs: tf.NamedTensorMap = { x, filter: spec.kernel };
   if (spec.bias) inputs.bias = spec.bias;
   const attrs = {
@@ -100,10 +101,13 @@ function interleavePhases(t: tf.Tensor4D, s: number): tf.Tensor4D {
   return tf.reshape(tf.transpose(split, [0, 2, 1, 3]), [n, q * s, qx * s, c]);
 }
 
-/** Square strides get the fast custom gradient; anything else falls back to stock unfused ops. */
+/**
+ * Square strides get the fast custom gradient; anything else falls back to stock unfused ops, with
+ * the activation's own (guidable) gradient.
+ */
 export function makeConvOp(spec: ConvSpec): ConvOp {
   const fast = spec.strides[0] === spec.strides[1] && spec.backFilter !== undefined;
-  if (!fast) return (x) => stockConv(spec, x);
+  if (!fast) return (x, isGuided) => stockConv(spec, x, isGuided);
   const build = (guided: boolean) =>
     unaryCustomGrad<tf.Tensor4D>((x, save) => {
       const y = forward(spec, x, spec.activation);
@@ -121,15 +125,16 @@ export function makeConvOp(spec: ConvSpec): ConvOp {
   return (x, isGuided) => (isGuided ? guided(x) : plain(x));
 }
 
-function stockConv(spec: ConvSpec, x: tf.Tensor4D): tf.Tensor4D {
+const opName = (spec: ConvSpec) => (spec.kind === 'conv' ? 'Conv2D' : 'DepthwiseConv2D');
+
+function stockConv(spec: ConvSpec, x: tf.Tensor4D, guided: boolean): tf.Tensor4D {
+  requireOutput(opName(spec), x.shape, spec.kernel.shape, spec.strides, spec.padding);
   return tf.tidy(() => {
     let z =
       spec.kind === 'conv'
         ? tf.conv2d(x, spec.kernel, spec.strides, spec.padding)
         : tf.depthwiseConv2d(x, spec.kernel, spec.strides, spec.padding);
     if (spec.bias) z = tf.add(z, spec.bias);
-    if (spec.activation === 'relu') return tf.relu(z);
-    if (spec.activation === 'relu6') return tf.relu6(z);
-    return z;
+    return applyActivation(z, spec.activation, guided) as tf.Tensor4D;
   });
 }

@@ -54,3 +54,20 @@ export function backwardAxis(geo: AxisGeometry, kernel: number, stride: number):
   }
   return { taps, padBefore, padAfter, dyRows, rows, crop };
 }
+
+/**
+ * Throws when a window op would have an empty output: wasm's conv and pool kernels do not refuse
+ * one, they write out of bounds and leave the module broken for every later call.
+ */
+export function requireOutput(
+  op: string,
+  [, h, w]: number[],
+  [kh, kw]: number[],
+  strides: [number, number],
+  padding: Padding,
+): void {
+  if (forwardAxis(h, kh, strides[0], padding).out > 0 && forwardAxis(w, kw, strides[1], padding).out > 0) return;
+  throw new RangeError(
+    `${op} ${kh}×${kw} (strides ${strides.join('×')}, '${padding}' padding) gives no output on a ${h}×${w} map: the input image is too small for this model`,
+  );
+}

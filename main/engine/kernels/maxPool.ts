@@ -5,7 +5,7 @@
 // first pool alone. This loop: ~16 ms for 147×147×64, plus two copies out of the wasm heap.
 import * as tf from '@tensorflow/tfjs';
 import { unaryCustomGrad } from './customGrad';
-import { forwardAxis, type Padding } from './geometry';
+import { forwardAxis, requireOutput, type Padding } from './geometry';
 
 interface PoolGeometry {
   size: [number, number];
@@ -58,6 +58,7 @@ export function maxPoolBackward(x: Float32Array, dy: Float32Array, xShape: numbe
 
 export function makeMaxPool(geo: PoolGeometry): (x: tf.Tensor4D) => tf.Tensor4D {
   return unaryCustomGrad<tf.Tensor4D>((x, save) => {
+    requireOutput('MaxPooling2D', x.shape, geo.size, geo.strides, geo.padding);
     save([x]);
     return {
       value: tf.maxPool(x, geo.size, geo.strides, geo.padding),

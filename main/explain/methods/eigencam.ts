@@ -2,8 +2,10 @@
 // (HW × K) activation matrix on its first principal direction. Class-agnostic. The eigenvector is
 // found by power iteration on the smaller of the K×K covariance and the HW×HW Gram matrix.
 // The projection of a centred matrix sums to zero, so "mostly positive" cannot mean more positive
-// mass; the sign is chosen so the heavy tail is positive (Σ p³ ≥ 0; ties: the peak is positive),
-// which puts the few strongly activated positions (the object) on the positive side. Then ReLU.
+// mass. The sign is chosen so the projection rises with the total activation Σ_k A_pk (for post-ReLU
+// maps, the object is where channels fire), whatever the object's size: a heavy-tail rule (Σ p³ ≥ 0)
+// puts the background on top once the object covers more than about half the map. Only when the
+// projection is uncorrelated with the total does the tail decide, then the peak. Then ReLU.
 import seedrandom from 'seedrandom';
 import type { RawMap } from '../types';
 import { finishMap, readActivation, type LayerTensor, type MethodFn } from '../base';
@@ -77,20 +79,45 @@ export function principalProjection(activation: LayerTensor): Float64Array {
       projection[p] = sum;
     }
   }
-  return orientPositive(projection);
+  return orientPositive(projection, activation);
 }
 
-function orientPositive(projection: Float64Array): Float64Array {
+function orientPositive(projection: Float64Array, activation: LayerTensor): Float64Array {
+  const { data, channels: k } = activation;
+  const n = projection.length;
+  const totals = new Float64Array(n);
+  const absolute = new Float64Array(n);
+  let meanTotal = 0;
+  for (let p = 0; p < n; p++) {
+    for (let c = 0; c < k; c++) {
+      totals[p] += data[p * k + c];
+      absolute[p] += Math.abs(data[p * k + c]);
+    }
+    meanTotal += totals[p] / n;
+  }
+  let covariance = 0;
+  let projectionNorm = 0;
+  let magnitude = 0;
   let thirdMoment = 0;
   let peak = 0;
   let trough = 0;
-  for (const value of projection) {
+  for (let p = 0; p < n; p++) {
+    const value = projection[p];
+    const total = totals[p] - meanTotal;
+    covariance += value * total;
+    projectionNorm += value * value;
+    magnitude += absolute[p] ** 2;
     thirdMoment += value ** 3;
     peak = Math.max(peak, value);
     trough = Math.min(trough, value);
   }
   const scale = Math.max(peak, -trough) || 1;
-  const flip = Math.abs(thirdMoment) > 1e-9 * scale ** 3 * projection.length ? thirdMoment < 0 : -trough > peak;
+  let flip: boolean;
+  // Relative to the activations' size, not the centred total's: a constant total still varies by
+  // float32 rounding, and that noise must not pick the sign.
+  if (Math.abs(covariance) > 1e-5 * Math.sqrt(projectionNorm * magnitude)) flip = covariance < 0;
+  else if (Math.abs(thirdMoment) > 1e-9 * scale ** 3 * n) flip = thirdMoment < 0;
+  else flip = -trough > peak;
   return flip ? projection.map((value) => -value) : projection;
 }
 
