@@ -1,7 +1,6 @@
 // Entry of the compute process: loads the tensor runtime once, then answers calls from main.
-import { ApiError } from '../../preload/errors';
 import { initRuntime } from '../engine/runtime';
-import { toApiError } from '../services/errors';
+import { jobIdInUse, toApiError } from '../services/errors';
 import { computeServices } from '../services/compute';
 import { disposeAllDreams } from '../services/compute/dream-jobs';
 import type { JobContext } from '../services/compute/context';
@@ -33,8 +32,7 @@ parent.onMessage(async (message) => {
   // One running job per id: a second call under an id that is still running would take over its
   // cancel (and lose it when it ends), so it is refused; the running job is untouched.
   if (running.has(message.jobId)) {
-    const error = new ApiError('invalid-request', `job id "${message.jobId}" is already in use by a running job; give each job its own id`);
-    parent.send({ type: 'result', id: message.id, envelope: { ok: false, error: toApiError(error) } });
+    parent.send({ type: 'result', id: message.id, envelope: { ok: false, error: toApiError(jobIdInUse(message.jobId)) } });
     return;
   }
   const controller = new AbortController();

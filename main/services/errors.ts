@@ -12,6 +12,11 @@ import { FolderError } from '../library/walk';
 
 export { throwIfAborted } from '../abort';
 
+/** One running job per id: a second job under a running id would take over (and lose) its cancel. */
+export function jobIdInUse(jobId: string): ApiError {
+  return new ApiError('invalid-request', `job id "${jobId}" is already in use by a running job; give each job its own id`);
+}
+
 export function toApiError(error: unknown): ApiErrorShape {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   if (error instanceof PhotoError) return { code: 'photo', message: error.message };

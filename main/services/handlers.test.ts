@@ -17,8 +17,8 @@ function dispatcher() {
   return { guard, dispatch: createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') })) };
 }
 
-/** A compute process that answers exportOverlay at once (writing nothing) and records the calls. */
-function fakeCompute(calls: { method: string; params: { outFile?: string } }[]): ComputeHost {
+/** A compute process that answers exportOverlay once `answered` settles (writing nothing) and records the calls. */
+function fakeCompute(calls: { method: string; params: { outFile?: string } }[], answered: Promise<void> = Promise.resolve()): ComputeHost {
   return new ComputeHost(() => {
     let listener: (message: FromCompute) => void = () => {};
     const child: ComputeChild = {
@@ -27,7 +27,7 @@ function fakeCompute(calls: { method: string; params: { outFile?: string } }[]):
         if (message.type !== 'call') return;
         calls.push({ method: message.method, params: message.params as { outFile?: string } });
         const outFile = (message.params as { outFile?: string }).outFile ?? '';
-        setImmediate(() => listener({ type: 'result', id: message.id, envelope: { ok: true, result: { files: [outFile], sidecar: '' } } }));
+        void answered.then(() => listener({ type: 'result', id: message.id, envelope: { ok: true, result: { files: [outFile], sidecar: '' } } }));
       },
       onMessage: (next) => (listener = next),
       onExit: () => {},
@@ -119,6 +119,25 @@ describe('handler table', () => {
     const batch = await dispatch('export:batch', { jobId: 'b1', paths: [join(inner, 'a.png')], spec: { model: 'mobilenet_v2' }, outDir: inner });
     expect(batch).toMatchObject({ ok: true, result: { done: 1, failed: [] } });
     expect(calls.map(({ params }) => params.outFile)).toEqual([join(inner, 'a-gradcam.png')]);
+  });
+
+  it('refuses a second batch under the id of a running one, and leaves the first one cancellable', async () => {
+    const calls: { method: string; params: { outFile?: string } }[] = [];
+    let answer = (): void => {};
+    const guard = new FolderGuard();
+    const compute = fakeCompute(calls, new Promise<void>((resolve) => (answer = resolve)));
+    const dispatch = createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') }));
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'convscope-dup-')));
+    writeFileSync(join(root, 'a.png'), 'x');
+    await dispatch('library:open', { path: root });
+    const request = { jobId: 'same', paths: [join(root, 'a.png')], spec: { model: 'mobilenet_v2' }, outDir: join(root, 'out') };
+    const first = dispatch('export:batch', request);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = await dispatch('export:batch', request);
+    expect(second).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('"same" is already in use') } });
+    answer();
+    expect(await first).toMatchObject({ ok: true, result: { done: 1 } });
+    expect(calls).toHaveLength(1);
   });
 
   it('closes a folder named by a symlink or with a trailing separator, as it was opened', async () => {

@@ -23,7 +23,7 @@ import { watchFolder } from '../library/watch';
 import { exportName } from '../export/naming';
 import { CATALOGUE, downloadModel, listCatalogue } from '../catalogue';
 import { batchExport } from './batch-export';
-import { toApiError } from './errors';
+import { jobIdInUse, toApiError } from './errors';
 
 export interface HostDeps {
   hostKind: 'electron' | 'browser';
@@ -47,6 +47,7 @@ export function createHandlers(deps: HostDeps): Handlers {
   const mainJobs = new Map<string, AbortController>();
 
   async function mainJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (mainJobs.has(jobId)) throw jobIdInUse(jobId);
     const controller = new AbortController();
     mainJobs.set(jobId, controller);
     try {
