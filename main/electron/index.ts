@@ -1,16 +1,21 @@
-// Electron main: one secure window, the media scheme, the menu, and the shared handler table.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+// Electron main: one secure window, the app:// and media schemes, the menu, and the shared handler table.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type OpenDialogOptions } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import type { HostEvent } from '../../preload/contract';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_SCHEME } from '../../preload/channels';
 import { createAppCore, type AppCore } from '../services/app-core';
 import { photoResponse } from '../services/media';
+import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, appFileResponse, mediaHeaders } from './app-protocol';
 import { ELECTRON_CSP, isAppUrl, secureWebPreferences } from './security';
 import { spawnUtilityCompute } from './spawn-utility';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDir = join(here, '../renderer');
 
+// Before ready: the page's own origin (app://convscope, see app-protocol.ts) and the photo scheme.
 protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES },
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
 ]);
 
@@ -20,15 +25,35 @@ if (process.env.CONVSCOPE_USER_DATA) app.setPath('userData', process.env.CONVSCO
 let core: AppCore;
 let window: BrowserWindow | null = null;
 
+/** The studio window while it is alive: a closed window's webContents must not be used. */
+function liveWindow(): BrowserWindow | null {
+  return window && !window.isDestroyed() && !window.webContents.isDestroyed() ? window : null;
+}
+
+function sendToWindow(event: HostEvent): void {
+  liveWindow()?.webContents.send(EVENT_CHANNEL, event);
+}
+
 async function pickFolder(title: string): Promise<string | null> {
-  const result = await dialog.showOpenDialog(window!, { title, properties: ['openDirectory'] });
+  const options: OpenDialogOptions = { title, properties: ['openDirectory'] };
+  const parent = liveWindow();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** electron-vite's dev server, only in development: a packaged app always loads its own files. */
+function devServerUrl(): string | undefined {
+  return app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+}
+
 function rendererUrl(): string {
-  // electron-vite's dev server, only in development: a packaged app always loads its own files.
-  const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  return devServer ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+  return devServerUrl() ?? APP_INDEX_URL;
+}
+
+/** The origin the page runs in (Node's URL gives "null" for custom schemes, so not new URL().origin). */
+function pageOrigin(): string {
+  const dev = devServerUrl();
+  return dev ? new URL(dev).origin : APP_ORIGIN;
 }
 
 function createWindow(): void {
@@ -38,6 +63,9 @@ function createWindow(): void {
     title: 'Convscope',
     backgroundColor: '#15171c',
     webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+  });
+  window.on('closed', () => {
+    window = null;
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);
@@ -60,7 +88,7 @@ function buildMenu(): void {
             accelerator: 'CmdOrCtrl+O',
             click: async () => {
               const folder = await pickFolder('Open a photo folder');
-              if (folder) window?.webContents.send(EVENT_CHANNEL, { type: 'folder-changed', root: folder });
+              if (folder) sendToWindow({ type: 'folder-changed', root: folder });
             },
           },
           { type: 'separator' },
@@ -82,22 +110,34 @@ app.whenReady().then(() => {
     pickExportFolder: () => pickFolder('Choose the export folder'),
     pickModelFolder: () => pickFolder('Open a tfjs model folder (model.json + weights)'),
   });
-  core.onEvent((event) => window?.webContents.send(EVENT_CHANNEL, event));
+  core.onEvent(sendToWindow);
 
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] } });
-  });
+  const dev = devServerUrl();
+  if (dev) {
+    // The dev server's pages get the same policy as a header; app:// sets its own headers.
+    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${new URL(dev).origin}/*`] }, (details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] } });
+    });
+  }
+  // No camera, microphone, notifications, geolocation, clipboard reads…: neither asked for nor queried.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = await appFileResponse(rendererDir, request.url, request.method);
+    return new Response(file.body, { status: file.status, headers: file.headers });
+  });
 
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
     const media = await photoResponse(core.guard, core.thumbnails, url.searchParams.get('path'), url.searchParams.get('thumb'));
-    return new Response(media.body, { status: media.status, headers: { 'Content-Type': media.contentType } });
+    return new Response(media.body, { status: media.status, headers: mediaHeaders(media.contentType, pageOrigin()) });
   });
 
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, payload: unknown) => {
     // Only our own window may call; anything else (another frame, a stray webContents) is ignored.
-    if (!window || event.sender !== window.webContents || !isAppUrl(event.senderFrame?.url ?? '', rendererUrl())) {
+    const own = liveWindow();
+    if (!own || event.sender !== own.webContents || !isAppUrl(event.senderFrame?.url ?? '', rendererUrl())) {
       return { ok: false, error: { code: 'not-allowed', message: 'unknown sender' } };
     }
     return core.dispatch(method, payload);

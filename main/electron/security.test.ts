@@ -37,9 +37,11 @@ describe('studio window security settings', () => {
   });
 
   it('only lets the window navigate to its own page', () => {
-    const own = 'file:///app/out/renderer/index.html';
-    expect(isAppUrl('file:///app/out/renderer/index.html', own)).toBe(true);
+    const own = 'app://convscope/index.html';
+    expect(isAppUrl('app://convscope/index.html', own)).toBe(true);
+    expect(isAppUrl('app://convscope/../../etc/passwd', own)).toBe(false);
     expect(isAppUrl('file:///etc/passwd', own)).toBe(false);
+    expect(isAppUrl('file:///app/out/renderer/index.html', own)).toBe(false);
     expect(isAppUrl('https://example.com/', own)).toBe(false);
     expect(isAppUrl('not a url', own)).toBe(false);
     expect(isAppUrl('http://localhost:5173/', 'http://localhost:5173/')).toBe(true);

@@ -7,10 +7,13 @@ import type { FromCompute } from './protocol';
 
 const require = createRequire(import.meta.url);
 
-/** The compute entry next to this file: the .ts source under tsx, the built .js in out/. */
+/**
+ * The compute entry of the hosts that run the sources (CLI and browser host, through tsx): the .ts
+ * source next to this file. This module is not part of any bundle; to run the built engine
+ * (out/main/compute.js, as Electron does) pass that path — a .js entry is forked with plain Node.
+ */
 export function defaultComputeEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? here.replace(/spawn-node\.ts$/, 'compute-process.ts') : here.replace(/[^/\\]+$/, 'compute.js');
+  return fileURLToPath(new URL('./compute-process.ts', import.meta.url));
 }
 
 export function spawnNodeCompute(entry = defaultComputeEntry()): ComputeChild {
