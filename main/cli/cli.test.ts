@@ -1,5 +1,6 @@
 // The CLI as users script it: exact flags, outputs, exit codes, files on disk.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,29 @@ describe('convscope CLI', () => {
     expect(result.stderr).toContain(`${join(dir, 'parameters.json')}: exists and was not written by Convscope; not replaced`);
     expect(readFileSync(join(dir, 'frame-0001.png'), 'utf8')).toBe('my own frame');
     expect(readdirSync(dir).sort()).toEqual(['frame-0001.png', 'parameters.json']);
+  });
+
+  it('a dream killed half-way leaves a record claiming its frames; --overwrite then replaces them and drops stale ones', async () => {
+    const dir = join(out, 'dream-killed');
+    const args = [join(REPO, 'bin/convscope.mjs'), 'dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '200', '--json'];
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout! });
+    let frames = 0;
+    await new Promise<void>((resolve) => {
+      lines.on('line', () => {
+        frames += 1;
+        if (frames === 3) child.kill('SIGKILL');
+      });
+      child.on('exit', () => resolve());
+    });
+    const record = JSON.parse(readFileSync(join(dir, 'parameters.json'), 'utf8'));
+    expect(record).toMatchObject({ app: 'convscope', kind: 'deep-dream', frames: 0, notes: [expect.stringContaining('incomplete')] });
+    expect(readdirSync(dir)).toContain('frame-0003.png');
+    expect(convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '1').code).toBe(2);
+    const again = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '1', '--overwrite');
+    expect(again.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['final.png', 'frame-0001.png', 'parameters.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'parameters.json'), 'utf8'))).toMatchObject({ frames: 1, notes: [] });
   });
 
   it('gradcam over a folder reports every bad photo, continues, and exits 1', () => {

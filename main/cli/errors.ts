@@ -1,5 +1,4 @@
 // How the CLI reports failure: one line on stderr, exit code 2 for bad input, never a stack trace.
-import { ApiError } from '../../preload/contract';
 import { toApiError } from '../services/errors';
 
 export class UsageError extends Error {}
@@ -9,7 +8,7 @@ export const EXIT_SOME_FAILED = 1;
 
 export function reportAndExit(error: unknown): never {
   const shape = error instanceof UsageError ? { code: 'invalid-request', message: error.message } : toApiError(error);
-  const hint = shape.code === 'exists' ? ' (pass --overwrite to replace it)' : '';
+  const hint = shape.code === 'exists' ? ' (pass --overwrite to replace)' : '';
   process.stderr.write(`convscope: ${oneLine(shape.message)}${hint}\n`);
   const internal = shape.code === 'internal' || shape.code === 'compute-crashed';
   process.exit(shape.code === 'cancelled' ? 130 : internal ? 1 : EXIT_BAD_INPUT);
@@ -17,8 +16,4 @@ export function reportAndExit(error: unknown): never {
 
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-export function isApiError(error: unknown, code: string): boolean {
-  return error instanceof ApiError && error.code === code;
 }

@@ -9,8 +9,9 @@ export interface DreamRecord {
   /** The parameters actually used (defaults filled). */
   parameters: DreamSpec;
   frames: number;
-  width: number;
-  height: number;
+  /** The dreamed size; unknown until the first frame. */
+  width?: number;
+  height?: number;
   /** What the dream said about itself (clamped octaves, no gradient, …), when known. */
   notes?: readonly string[];
 }
@@ -21,8 +22,7 @@ export function dreamRecord(dream: DreamRecord): Record<string, unknown> {
     photo: dream.photo,
     parameters: dream.parameters,
     frames: dream.frames,
-    width: dream.width,
-    height: dream.height,
+    ...(dream.width !== undefined ? { width: dream.width, height: dream.height } : {}),
     ...(dream.notes ? { notes: [...dream.notes] } : {}),
   };
 }

@@ -1,11 +1,9 @@
 // `convscope dream <image> --out <dir>`: one PNG per iteration, final.png, parameters.json.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { dreamSpec, type DreamResult, type ExportResult, type HostEvent } from '../../../preload/contract';
-import { dreamRecord } from '../../export/dream-record';
-import { FRAME_FILE, planOutputs, recordOutputs, writePlanned } from '../../export/ownership';
-import { sidecarJson } from '../../export/sidecar';
+import { FRAME_FILE, planOutputs, recordOutputs } from '../../export/ownership';
 import { UsageError } from '../errors';
 import { CliSession } from '../session';
 
@@ -67,7 +65,7 @@ export async function dreamCommand(image: string, options: DreamOptions, command
   const record = join(outDir, 'parameters.json');
   const earlier = await readdir(outDir).catch(() => [] as string[]);
   const frames = earlier.filter((name) => FRAME_FILE.test(name) || name === 'final.png').map((name) => join(outDir, name));
-  const plan = await planOutputs(await recordOutputs(record, frames), { overwrite: Boolean(options.overwrite), inputs: [spec.path] });
+  await planOutputs(await recordOutputs(record, frames), { overwrite: Boolean(options.overwrite), inputs: [spec.path] });
   const session = new CliSession();
   try {
     const onEvent = (event: HostEvent): void => {
@@ -84,14 +82,15 @@ export async function dreamCommand(image: string, options: DreamOptions, command
       onEvent,
     );
     if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
-    const parameters = dreamRecord({ photo: result.spec.path, parameters: result.spec, frames: result.frames, width: result.width, height: result.height, notes: result.notes });
-    await writePlanned({ write: plan.write.filter(({ path }) => path === record), kept: [] }, new Map([[record, sidecarJson(parameters)]]), [spec.path]);
+    // An earlier, longer dream's frames (ours: --overwrite was given) would otherwise pass for this one's.
+    const stale = frames.filter((file) => !result.files.includes(file));
+    await Promise.all(stale.map((file) => rm(file, { force: true })));
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     if (options.animate) {
       const animation = await session.run<ExportResult>('exportDream', { dreamJobId: session.lastJobId, outDir, what: options.animate, overwrite: Boolean(options.overwrite) });
       if (!options.json) process.stdout.write(`${animation.files[0]}\n`);
     }
-    if (!options.json) process.stdout.write(`${result.frames} frames (${result.width}×${result.height}) and final.png in ${outDir}\n`);
+    if (!options.json) process.stdout.write(`${result.frames} frames and final.png (${result.width}×${result.height}) in ${outDir}\n`);
   } finally {
     session.close();
   }

@@ -9,6 +9,8 @@ import { decodePhoto } from '../../image/decode';
 import { encodeJpeg, encodePng, resizeRgb } from '../../image/encode';
 import type { RgbImage } from '../../image/types';
 import { writeFileAtomic } from '../../export/atomic';
+import { dreamRecord } from '../../export/dream-record';
+import { sidecarJson } from '../../export/sidecar';
 import type { JobContext } from './context';
 import { getModel } from './models';
 
@@ -31,7 +33,7 @@ export function getDream(jobId: string): FinishedDream | undefined {
 
 export interface DreamJobParams {
   spec: DreamSpec;
-  /** Write every frame as frame-NNNN.png and the last as final.png into this folder. */
+  /** Write parameters.json, every frame as frame-NNNN.png and the last as final.png into this folder. */
   framesDir?: string;
   /** Send each frame to the studio as an image. */
   previews: boolean;
@@ -46,8 +48,20 @@ export async function runDreamJob(params: DreamJobParams, context: JobContext): 
   const { image } = await decodePhoto(spec.path, spec.maxSize > 0 ? { maxSide: spec.maxSize } : undefined);
   const guide = spec.guide ? (await decodePhoto(spec.guide, { maxSide: Math.max(image.width, image.height) })).image : undefined;
   const plan = dreamPlan(model, image, spec);
+  const record = params.framesDir ? join(params.framesDir, 'parameters.json') : undefined;
+  if (record) {
+    // Written before the first frame, so the frames of a dream cut off half-way are still known to be
+    // Convscope's (main/export/ownership.ts); rewritten complete at the end.
+    await mkdir(params.framesDir!, { recursive: true });
+    const started = dreamRecord({ photo: spec.path, parameters: spec, frames: 0, notes: ['incomplete: the dream did not finish'] });
+    await writeFileAtomic(record, sidecarJson(started), { overwrite: params.overwrite, inputs: [spec.path] });
+  }
   const generator = dream(model, image, spec, { signal: context.signal, guide });
   const run = await collectFrames(generator, image, plan.totalSteps, params, context, [spec.path]);
+  if (record) {
+    const finished = dreamRecord({ photo: spec.path, parameters: spec, frames: run.frames.count, width: run.last.width, height: run.last.height, notes: run.notes });
+    await writeFileAtomic(record, sidecarJson(finished), { overwrite: true, inputs: [spec.path] });
+  }
   remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height });
   return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes, files: run.files };
 }
