@@ -6,7 +6,7 @@
 // `info` always describes the ORIGINAL upright photo; a note says when the pixels were downscaled.
 import { toPhotoError } from './errors';
 import { MAX_DECODED_PIXELS } from './limits';
-import { openPhoto } from './open';
+import { openPhoto, type OpenedPhoto } from './open';
 import type { PhotoInfo, RgbImage } from './types';
 
 export interface DecodeOptions {
@@ -23,22 +23,27 @@ export function fitSize(width: number, height: number, maxSide = Infinity): { wi
 
 export async function decodePhoto(file: string, options: DecodeOptions = {}): Promise<{ image: RgbImage; info: PhotoInfo }> {
   if (options.maxSide !== undefined && !(options.maxSide >= 1)) throw new RangeError(`maxSide must be ≥ 1 (got ${options.maxSide})`);
-  const opened = await openPhoto(file);
+  return decodeOpened(await openPhoto(file, { maxSide: options.maxSide }), options);
+}
+
+/** decodePhoto for a photo already opened (with the same `maxSide`). */
+export async function decodeOpened(opened: OpenedPhoto, options: DecodeOptions = {}): Promise<{ image: RgbImage; info: PhotoInfo }> {
   const { info } = opened;
   const target = fitSize(info.width, info.height, options.maxSide);
-  const notes = [...info.notes];
-  let pipeline = opened.pipeline();
-  if (target.width !== info.width || target.height !== info.height) {
-    pipeline = pipeline.resize(target.width, target.height, { fit: 'fill' });
-    notes.push(`downscaled from ${info.width}×${info.height} to ${target.width}×${target.height}`);
-  }
   try {
+    let pipeline = await opened.pipeline();
+    // After the pipeline: preparing it may have made the notes more precise.
+    const notes = [...info.notes];
+    if (target.width !== info.width || target.height !== info.height) {
+      pipeline = pipeline.resize(target.width, target.height, { fit: 'fill' });
+      notes.push(`downscaled from ${info.width}×${info.height} to ${target.width}×${target.height}`);
+    }
     const { data, info: out } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (out.channels !== 3) throw new Error(`decoder produced ${out.channels} channels`);
     const image: RgbImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: out.width, height: out.height };
     return { image, info: { ...info, notes } };
   } catch (error) {
-    throw await toPhotoError(file, error, info.format);
+    throw await toPhotoError(info.path, error, info.format);
   }
 }
 

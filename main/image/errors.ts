@@ -1,5 +1,6 @@
 // Turns libvips/sharp and file-system failures into PhotoErrors with a code and a plain reason.
 import { open } from 'node:fs/promises';
+import { MAX_INPUT_MEGAPIXELS, megapixels } from './limits';
 import { PhotoError } from './types';
 
 const TRUNCATION = /premature end|truncated|unexpected end|out of data|end of (file|stream)|corrupt jpeg|invalid sos|huffman|not enough data|short read|read error|corrupt|unable to parse/i;
@@ -73,6 +74,15 @@ export function sniffFormat(head: Buffer): string | undefined {
   if (ascii.startsWith('II*\u0000') || ascii.startsWith('MM\u0000*')) return 'tiff';
   if (ascii.slice(4, 8) === 'ftyp') return 'heif';
   return undefined;
+}
+
+/** The refusal of a photo above MAX_INPUT_MEGAPIXELS (decided from its header, nothing decoded). */
+export function tooLargeError(file: string, width: number, height: number): PhotoError {
+  return new PhotoError(
+    file,
+    'too-large',
+    `too large: ${width}×${height} is ${megapixels(width, height)} megapixels (limit ${MAX_INPUT_MEGAPIXELS} megapixels)`,
+  );
 }
 
 /** Maps anything thrown while reading a photo to a PhotoError (PhotoErrors pass through). */

@@ -2,9 +2,10 @@
 // upright, 8-bit, 3-channel sRGB. decode.ts, thumbnail.ts and probe.ts all start here.
 import { stat } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
-import { toPhotoError, readHead } from './errors';
-import { DECODE_TIMEOUT_SECONDS, MAX_INPUT_MEGAPIXELS, MAX_INPUT_PIXELS, megapixels } from './limits';
-import { isTiff, readFloatTiff } from './tiff-float';
+import { toPhotoError, readHead, tooLargeError } from './errors';
+import { isSrgbProfile } from './icc';
+import { DECODE_TIMEOUT_SECONDS, MAX_INPUT_PIXELS } from './limits';
+import { decodeFloatTiff, floatNote, isTiff, readFloatTiffHeader, type FloatTiff, type FloatTiffHeader } from './tiff-float';
 import { PhotoError, type PhotoInfo } from './types';
 
 /** Transparent areas are composited onto white (how photos with alpha usually appear on a page). */
@@ -14,21 +15,37 @@ const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']
 /** 16-bit data whose maximum stays below this was clearly not scaled to 16 bits (8- or 12-bit data). */
 const SIXTEEN_BIT_STRETCH_BELOW = 4096;
 
+export interface OpenOptions {
+  /** The caller shrinks the photo to fit this; a reader that cannot shrink while decoding reads fewer pixels. */
+  maxSide?: number;
+  /**
+   * Previews: skip converting from an embedded profile that is sRGB to within one level (icc.ts) — the
+   * same picture, without a colour transform per photo. Full decodes keep the exact conversion.
+   */
+  skipSrgbProfile?: boolean;
+}
+
 export interface OpenedPhoto {
   /** Format, ORIGINAL upright size, notes. */
   info: PhotoInfo;
   /** Bytes on disk. */
   bytes: number;
-  /** A fresh full-resolution pipeline giving upright 8-bit sRGB with 3 channels; add resize/output. */
-  pipeline(): Sharp;
+  /**
+   * A fresh pipeline giving upright 8-bit sRGB with 3 channels; add resize/output. Full resolution, except
+   * float TIFFs (decoded by hand in tiff-float.ts): at most MAX_DECODED_PIXELS and, with `maxSide`, about
+   * twice that on the long side. Resolving it may make info.notes more precise (what the pixels showed).
+   */
+  pipeline(): Promise<Sharp>;
+  /** The header alone proved every pixel byte present, so a probe needs no decode (uncompressed float TIFF). */
+  checkedFromHeader: boolean;
 }
 
 /** libvips options every read uses: fail on truncated or corrupt data, first page only, upright. */
-function readOptions(): SharpOptions {
-  return { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, page: 0, pages: 1 };
+function readOptions(ignoreIcc = false): SharpOptions {
+  return { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, page: 0, pages: 1, ignoreIcc };
 }
 
-export async function openPhoto(file: string): Promise<OpenedPhoto> {
+export async function openPhoto(file: string, options: OpenOptions = {}): Promise<OpenedPhoto> {
   let bytes: number;
   try {
     const stats = await stat(file);
@@ -46,20 +63,20 @@ export async function openPhoto(file: string): Promise<OpenedPhoto> {
   } catch (error) {
     const photoError = await toPhotoError(file, error);
     if (photoError.code === 'unsupported-format' && isTiff(await readHead(file, 8))) {
-      const own = await openFloatTiff(file, bytes);
+      const own = await openFloatTiff(file, bytes, options);
       if (own) return own;
     }
     throw photoError;
   }
   if (meta.format === 'tiff' && (meta.depth === 'float' || meta.depth === 'double')) {
     // libvips reads float RGB as linear scRGB and float grey as 0..255: our reader treats both alike.
-    const own = await openFloatTiff(file, bytes);
+    const own = await openFloatTiff(file, bytes, options);
     if (own) return own;
   }
-  return openWithSharp(file, bytes, meta);
+  return openWithSharp(file, bytes, meta, options);
 }
 
-async function openWithSharp(file: string, bytes: number, meta: Metadata): Promise<OpenedPhoto> {
+async function openWithSharp(file: string, bytes: number, meta: Metadata, options: OpenOptions): Promise<OpenedPhoto> {
   const format = meta.format ?? 'unknown';
   if (!SUPPORTED_FORMATS.has(format)) {
     throw new PhotoError(file, 'unsupported-format', `unsupported format (${format.toUpperCase()})`);
@@ -72,13 +89,7 @@ async function openWithSharp(file: string, bytes: number, meta: Metadata): Promi
   const orientation = meta.orientation ?? 1;
   const width = meta.autoOrient?.width ?? (orientation >= 5 ? storedHeight : storedWidth);
   const height = meta.autoOrient?.height ?? (orientation >= 5 ? storedWidth : storedHeight);
-  if (width * height > MAX_INPUT_PIXELS) {
-    throw new PhotoError(
-      file,
-      'too-large',
-      `too large: ${width}×${height} is ${megapixels(width, height)} megapixels (limit ${MAX_INPUT_MEGAPIXELS} megapixels)`,
-    );
-  }
+  if (width * height > MAX_INPUT_PIXELS) throw tooLargeError(file, width, height);
 
   const notes: string[] = [];
   const pages = meta.pages ?? 1;
@@ -106,9 +117,11 @@ async function openWithSharp(file: string, bytes: number, meta: Metadata): Promi
   }
   if (meta.hasAlpha) notes.push('alpha channel flattened onto white');
 
+  const ignoreIcc =
+    options.skipSrgbProfile === true && meta.icc !== undefined && meta.space === 'srgb' && meta.depth === 'uchar' && (await isSrgbProfile(meta.icc));
   const channels = meta.channels ?? 3;
-  const pipeline = (): Sharp => {
-    let image = sharp(file, readOptions());
+  const pipeline = async (): Promise<Sharp> => {
+    let image = sharp(file, readOptions(ignoreIcc));
     if (stretch !== 1) {
       // Alpha must keep its scale; only colour channels are stretched.
       const gains = Array.from({ length: channels }, (_, i) => (meta.hasAlpha && i === channels - 1 ? 1 : stretch));
@@ -117,18 +130,33 @@ async function openWithSharp(file: string, bytes: number, meta: Metadata): Promi
     if (meta.hasAlpha) image = image.flatten({ background: FLATTEN_BACKGROUND });
     return image.toColourspace('srgb').removeAlpha().timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   };
-  return { info: { path: file, format, width, height, notes }, bytes, pipeline };
+  return { info: { path: file, format, width, height, notes }, bytes, pipeline, checkedFromHeader: false };
 }
 
 /**
  * Floating-point TIFFs (scientific data; libvips refuses 64-bit ones): the first page, read by
- * tiff-float.ts. Null when that reader cannot handle the file (compressed, tiled, ...).
+ * tiff-float.ts. Opening reads the header only; the pixels are read (bounded, in slices that let the event
+ * loop run) when the pipeline is asked for. Null when that reader cannot handle the file (compressed, tiled, ...).
  */
-async function openFloatTiff(file: string, bytes: number): Promise<OpenedPhoto | null> {
-  const decoded = await readFloatTiff(file).catch(() => null);
-  if (!decoded) return null;
-  const { rgb, width, height, pages, notes } = decoded;
-  if (pages > 1) notes.unshift(`first of ${pages} pages used`);
-  const pipeline = (): Sharp => sharp(rgb, { raw: { width, height, channels: 3 } }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
-  return { info: { path: file, format: 'tiff', width, height, notes }, bytes, pipeline };
+async function openFloatTiff(file: string, bytes: number, options: OpenOptions): Promise<OpenedPhoto | null> {
+  let header: FloatTiffHeader;
+  try {
+    header = await readFloatTiffHeader(file);
+  } catch (error) {
+    if (error instanceof PhotoError) throw error;
+    return null;
+  }
+  const { width, height, pages } = header;
+  const pageNotes = pages > 1 ? [`first of ${pages} pages used`] : [];
+  const notes = [...pageNotes, floatNote(header.bits)];
+  if (header.samples < 3) notes.push('greyscale shown as RGB');
+  const info: PhotoInfo = { path: file, format: 'tiff', width, height, notes };
+  let decoded: Promise<FloatTiff> | undefined;
+  const pipeline = async (): Promise<Sharp> => {
+    decoded ??= decodeFloatTiff(header, { maxSide: options.maxSide });
+    const { rgb, width: rgbWidth, height: rgbHeight, notes: found } = await decoded;
+    notes.splice(0, notes.length, ...pageNotes, ...found);
+    return sharp(rgb, { raw: { width: rgbWidth, height: rgbHeight, channels: 3 } }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
+  };
+  return { info, bytes, pipeline, checkedFromHeader: true };
 }
