@@ -13,9 +13,10 @@ export function contentSecurityPolicy(extra: { images?: string[]; connect?: stri
   ].join('; ');
 }
 
-// Electron loads the built page from file://, where response headers are not reliably applied, so
-// the build writes the policy into the page as a <meta> tag. A <meta> policy may not hold
-// frame-ancestors (browsers ignore it there with a warning).
+// The build writes the policy into the page as a <meta> tag: Electron serves the page from
+// app://convscope with the full policy as a header too (main/electron/app-protocol.ts), and the
+// browser host swaps the tag for its own header. A <meta> policy may not hold frame-ancestors
+// (browsers ignore it there with a warning).
 const META_CSP = /<meta http-equiv="Content-Security-Policy" content="[^"]*"\s*\/?>\s*/;
 
 /** The policy as a <meta> tag may carry it. */

@@ -4,7 +4,7 @@ import {
   ApiError,
   type ConvscopeApi,
   type HostEvent,
-  type Method_,
+  type ApiMethod,
   type RequestOf,
   type Results,
   type SocketMessage,
@@ -48,7 +48,7 @@ export function createBrowserClient(location: Location = window.location): Convs
   });
 
   return {
-    async call<M extends Method_>(method: M, request: RequestOf<M>): Promise<Results[M]> {
+    async call<M extends ApiMethod>(method: M, request: RequestOf<M>): Promise<Results[M]> {
       await opened;
       if (closed) throw new ApiError('internal', 'the Convscope host closed the connection; reload the page after restarting it');
       const id = nextId++;

@@ -14,8 +14,25 @@ export const METHODS = [...CAM_METHODS, ...SALIENCY_METHODS] as const;
 export type Method = (typeof METHODS)[number];
 /** Methods that read a target layer (the Grad-CAM family, and Guided Grad-CAM through Grad-CAM). */
 export const LAYER_METHODS: readonly Method[] = [...CAM_METHODS, 'guided-gradcam'];
+/** Methods whose map ignores the chosen class (HeatmapResult.classAgnostic). */
+export const CLASS_AGNOSTIC_METHODS: readonly Method[] = ['eigencam'];
+/** The one explainSpec option each method reads; the other methods read none. */
+export const METHOD_OPTION = {
+  scorecam: 'scorecamChannels',
+  smoothgrad: 'samples',
+  'integrated-gradients': 'steps',
+} as const satisfies Partial<Record<Method, keyof ExplainSpec>>;
+export type MethodOption = (typeof METHOD_OPTION)[keyof typeof METHOD_OPTION];
+export function methodOptionOf(method: Method): MethodOption | null {
+  return (METHOD_OPTION as Partial<Record<Method, MethodOption>>)[method] ?? null;
+}
 export const COLORMAPS = ['jet', 'viridis', 'inferno', 'turbo'] as const;
 export type Colormap = (typeof COLORMAPS)[number];
+export const DREAM_OBJECTIVES = ['mean', 'mean-square'] as const;
+export const DEFAULT_MODEL = 'inception_v3';
+/** Limits of a dream's layer list (dreamSpec.layers). */
+export const MAX_DREAM_LAYERS = 20;
+export const MAX_LAYER_WEIGHT = 100;
 
 export const explainSpec = z.object({
   path,
@@ -45,10 +62,13 @@ export type ExplainSpecInput = z.input<typeof explainSpec>;
 
 export const dreamSpec = z.object({
   path,
-  model: modelId.default('inception_v3'),
+  model: modelId.default(DEFAULT_MODEL),
   /** Layer names with weights; default mixed3:1, mixed5:1 on InceptionV3. */
-  layers: z.array(z.object({ name: layerName, weight: z.number().min(-100).max(100) })).max(20).optional(),
-  objective: z.enum(['mean', 'mean-square']).default('mean'),
+  layers: z
+    .array(z.object({ name: layerName, weight: z.number().min(-MAX_LAYER_WEIGHT).max(MAX_LAYER_WEIGHT) }))
+    .max(MAX_DREAM_LAYERS)
+    .optional(),
+  objective: z.enum(DREAM_OBJECTIVES).default('mean'),
   channel: z.object({ layer: layerName, index: z.number().int().min(0) }).optional(),
   octaves: z.number().int().min(1).max(8).default(3),
   octaveScale: z.number().min(1).max(2).default(1.4),
@@ -61,6 +81,58 @@ export const dreamSpec = z.object({
   guide: path.optional(),
 });
 export type DreamSpec = z.infer<typeof dreamSpec>;
+export type DreamSpecInput = z.input<typeof dreamSpec>;
+
+/** The defaults of a schema's fields that have one: what a request may leave out. */
+type Defaults<Shape extends z.ZodRawShape> = {
+  readonly [K in keyof Shape as Shape[K] extends z.ZodDefault ? K : never]: z.output<Shape[K]>;
+};
+
+function defaultsOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>): Defaults<Shape> {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (field instanceof z.ZodDefault) defaults[key] = field.def.defaultValue;
+  }
+  return Object.freeze(defaults) as Defaults<Shape>;
+}
+
+/** The limits of a number field, for input checked before its schema runs (the CLI's flags). */
+export function numberRange(field: z.ZodType): { min: number; max: number; integer: boolean } {
+  let inner: z.ZodType = field;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  if (!(inner instanceof z.ZodNumber)) throw new TypeError('numberRange: not a number field');
+  return { min: inner.minValue ?? -Infinity, max: inner.maxValue ?? Infinity, integer: inner.isInt };
+}
+
+export const EXPLAIN_DEFAULTS = defaultsOf(explainSpec);
+export const DREAM_DEFAULTS = defaultsOf(dreamSpec);
+
+// ---- export file name templates: "{name}-{method}" ----------------------------------------------
+
+export const NAME_PLACEHOLDERS = ['name', 'method', 'layer', 'class', 'index'] as const;
+export type NamePlaceholder = (typeof NAME_PLACEHOLDERS)[number];
+/** `{key}`, or `{index:4}` (zero-padded to 4 digits). Global: for replace and matchAll only. */
+export const NAME_PLACEHOLDER_PATTERN = new RegExp(`\\{(${NAME_PLACEHOLDERS.join('|')})(?::(\\d+))?\\}`, 'g');
+const KNOWN_PLACEHOLDER = new RegExp(`^(${NAME_PLACEHOLDERS.join('|')})(:\\d+)?$`);
+export const DEFAULT_EXPORT_TEMPLATE = '{name}-{method}';
+
+/** Why a batch name template cannot be used, or null. */
+export function templateError(template: string): string | null {
+  if (!template.trim()) return `type a name template, e.g. ${DEFAULT_EXPORT_TEMPLATE}`;
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!).filter((key) => !KNOWN_PLACEHOLDER.test(key));
+  if (unknown.length) return `unknown placeholder {${unknown[0]}} (use {name} {method} {layer} {class})`;
+  if (!template.includes('{name}')) return 'include {name}, or every photo writes the same file';
+  return null;
+}
+
+const nameTemplate = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((template, context) => {
+    const problem = templateError(template);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Every request the studio can make, by method name. */
 export const requests = {
@@ -101,7 +173,7 @@ export const requests = {
     /** Also write each raw map as float32 .npy into outDir/raw. */
     rawMaps: z.boolean().default(false),
     /** File name template: {name} {method} {layer} {class}. */
-    template: z.string().min(1).max(200).default('{name}-{method}'),
+    template: nameTemplate.default(DEFAULT_EXPORT_TEMPLATE),
     /** false = resume: photos whose outputs exist are skipped. */
     overwrite: z.boolean().default(false),
   }),
@@ -125,8 +197,13 @@ export const requests = {
   'job:cancel': z.object({ jobId }),
 } as const;
 
-export type Method_ = keyof typeof requests;
-export type RequestOf<M extends Method_> = z.input<(typeof requests)[M]>;
+export type ApiMethod = keyof typeof requests;
+export type RequestOf<M extends ApiMethod> = z.input<(typeof requests)[M]>;
+export type RequestDefaults<M extends ApiMethod> = Defaults<(typeof requests)[M]['shape']>;
+/** The defaults of one request's fields. */
+export function requestDefaults<M extends ApiMethod>(method: M): RequestDefaults<M> {
+  return defaultsOf(requests[method] as z.ZodObject<(typeof requests)[M]['shape']>) as RequestDefaults<M>;
+}
 
 // ---- results ----------------------------------------------------------------------------------
 
@@ -189,7 +266,7 @@ export interface PhotoSummary {
 export interface ClassScore {
   index: number;
   label: string;
-  /** Softmax probability. */
+  /** Probability of the class: softmax over a softmax head, sigmoid for a sigmoid head (main/engine/scores.ts). */
   score: number;
   logit: number;
 }
@@ -212,14 +289,13 @@ export interface HeatmapResult {
   /** Resolution of the raw map (layer resolution; input resolution for saliency methods). */
   mapWidth: number;
   mapHeight: number;
-  /** The coloured heatmap (RGBA PNG, transparent below threshold) sized to the displayed photo. */
-  heatmapPng: string; // data: URL
   /**
-   * The same map before colouring: upsampled and normalised to 0..255, one grey channel (PNG
-   * data: URL, same size as heatmapPng). The studio recolours it for another colormap or threshold
-   * with the shared LUTs (main/explain/colormaps.ts) instead of computing the map again.
+   * The map upsampled to the photo's aspect (smaller for transfer) and normalised to 0..255, one
+   * grey channel (PNG data: URL). The studio colours it for the chosen colormap and threshold with
+   * the shared LUTs (main/explain/colormaps.ts), so neither change needs the map again.
    */
   mapPng: string;
+  /** The photo's size (the canvas scales mapPng onto it). */
   width: number;
   height: number;
   /** e.g. "no positive evidence for this class" */
@@ -351,7 +427,7 @@ export type SocketMessage = { id: number; envelope: Envelope<unknown> } | { even
 // ---- the API the studio sees (window.convscope) -------------------------------------------------
 
 export interface ConvscopeApi {
-  call<M extends Method_>(method: M, request: RequestOf<M>): Promise<Results[M]>;
+  call<M extends ApiMethod>(method: M, request: RequestOf<M>): Promise<Results[M]>;
   onEvent(listener: (event: HostEvent) => void): () => void;
   /** URL that shows a photo from an opened folder (custom scheme or HTTP route). */
   photoUrl(path: string, thumbnailSize?: number): string;

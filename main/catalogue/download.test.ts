@@ -11,7 +11,8 @@ import { ModelDownloadError } from './errors';
 import { isModelCached } from './cache';
 import { buildFixtureModel, SHARDS, type FixtureModel } from './testing/fixtureModel';
 import { closedPort, startModelServer, type ModelServer } from './testing/modelServer';
-import { LOGITS, loadModelFromDir } from '../engine';
+import { loadModelFromDir } from '../engine/loadDir';
+import { LOGITS } from '../engine/types';
 
 let fixture: FixtureModel;
 let server: ModelServer;

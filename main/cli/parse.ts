@@ -1,4 +1,5 @@
 // Parsers for CLI option values; each throws a UsageError that names the option.
+import { parseLayerList, type LayerWeight } from '../../preload/layer-list';
 import { UsageError } from './errors';
 
 export function parseNumber(option: string, { min = -Infinity, max = Infinity, integer = false } = {}) {
@@ -12,14 +13,15 @@ export function parseNumber(option: string, { min = -Infinity, max = Infinity, i
   };
 }
 
-/** "mixed3:1,mixed5:1.5" → [{ name: 'mixed3', weight: 1 }, { name: 'mixed5', weight: 1.5 }] (weight defaults to 1). */
-export function parseLayers(value: string): { name: string; weight: number }[] {
-  return value.split(',').filter(Boolean).map((part) => {
-    const [name, weight = '1'] = part.trim().split(':');
-    const parsed = Number(weight);
-    if (!name || !Number.isFinite(parsed)) throw new UsageError(`--layers: "${part}" is not layer or layer:weight`);
-    return { name, weight: parsed };
-  });
+/**
+ * "mixed3:1,mixed5:1.5" → [{ name: 'mixed3', weight: 1 }, { name: 'mixed5', weight: 1.5 }] (weight
+ * defaults to 1). Weights out of range and too many layers are left to dreamSpec, which names them.
+ */
+export function parseLayers(value: string): LayerWeight[] {
+  const { layers, problems } = parseLayerList(value);
+  const unreadable = problems.find((problem) => problem.kind === 'syntax' || problem.kind === 'not-a-number');
+  if (unreadable) throw new UsageError(`--layers: "${unreadable.part}" is not layer or layer:weight`);
+  return layers;
 }
 
 /** "mixed4:12" → { layer: 'mixed4', index: 12 } */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HostEvent } from '../../preload/contract';
 import { ComputeHost } from '../host/compute-host';
+import type { ComputeMethod, ComputeParams, ComputeResult } from '../host/protocol';
 import { spawnNodeCompute } from '../host/spawn-node';
 
 export class CliSession {
@@ -21,7 +22,7 @@ export class CliSession {
     });
   }
 
-  async run<T>(method: string, params: unknown, onEvent?: (event: HostEvent) => void): Promise<T> {
+  async run<M extends ComputeMethod>(method: M, params: ComputeParams<M>, onEvent?: (event: HostEvent) => void): Promise<ComputeResult<M>> {
     const jobId = randomUUID();
     const listener = (event: HostEvent): void => {
       if ('jobId' in event && event.jobId !== jobId) return;
@@ -31,7 +32,7 @@ export class CliSession {
     this.current = jobId;
     this.lastJobId = jobId;
     try {
-      return await this.compute.call<T>(method, params, jobId);
+      return await this.compute.call(method, params, jobId);
     } finally {
       this.current = null;
       this.listeners.delete(listener);

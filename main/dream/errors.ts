@@ -1,5 +1,3 @@
-export { AbortError, throwIfAborted, yieldToEventLoop } from '../abort';
-
 export type DreamErrorCode = 'too-small' | 'bad-channel' | 'not-finite' | 'bad-spec';
 
 /** A dream that cannot run as asked; the message names the layer / size and the reason. */

@@ -37,10 +37,3 @@ export function add(a: FloatImage, b: FloatImage): FloatImage {
   for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
   return { data: out, width: a.width, height: a.height };
 }
-
-export function clipInPlace(values: Float32Array, [min, max]: InputRange): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    values[i] = v < min ? min : v > max ? max : v;
-  }
-}

@@ -3,7 +3,8 @@ import type { CnnModel } from '../engine/types';
 import type { FloatImage } from './float-image';
 import type { Objective } from './objective';
 import { addRolledTile, readRolledTile, type Roll, type Tile } from './tiling';
-import { DreamError, throwIfAborted, yieldToEventLoop } from './errors';
+import { throwIfAborted, yieldToEventLoop } from '../abort';
+import { DreamError } from './errors';
 
 export interface ImageGradient {
   /** d objective / d image, H×W×3, same layout as the image. */

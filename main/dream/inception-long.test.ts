@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { dreamSpec } from '../../preload/contract';
-import { initRuntime, loadBundledModel, type CnnModel } from '../engine';
+import { loadBundledModel } from '../engine/bundled';
+import { initRuntime } from '../engine/runtime';
+import type { CnnModel } from '../engine/types';
 import { dream, dreamPlan, type DreamFrame } from './index';
 import { loadPhoto } from './testing/photos';
 

@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { dreamSpec } from '../../preload/contract';
-import { initRuntime, loadBundledModel, type CnnModel } from '../engine';
+import { loadBundledModel } from '../engine/bundled';
+import { initRuntime } from '../engine/runtime';
+import type { CnnModel } from '../engine/types';
 import type { RgbImage } from '../image/types';
 import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
 import { buildObjective } from './objective';

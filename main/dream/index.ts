@@ -9,12 +9,13 @@ import { buildObjective, dreamLayers, guideFeatures, type GuideFeatures } from '
 import { add, resizeFloat, subtract, toFloatImage, toRgbImage, type FloatImage } from './float-image';
 import { planTiles } from './tiling';
 import { ascend, tiledGradient } from './gradient-step';
-import { DreamError, throwIfAborted, yieldToEventLoop } from './errors';
+import { throwIfAborted, yieldToEventLoop } from '../abort';
+import { DreamError } from './errors';
 import { resizeRgb } from '../image/encode';
 import type { DreamFrame, DreamOutcome } from './types';
 
 export { dreamPlan, workingSize, type DreamPlan, type Size } from './plan';
-export { AbortError, DreamError } from './errors';
+export { DreamError } from './errors';
 export { FrameStore, type FrameStoreOptions } from './frame-store';
 export { encodeAnimation, type AnimationOptions } from './animation';
 export type { DreamFrame, DreamOutcome } from './types';

@@ -7,7 +7,8 @@ import { toRgbImage, type FloatImage } from './float-image';
 import { createWarp } from './warp';
 import { createDecorrelator } from './decorrelate';
 import { ascend, pixelGradient } from './gradient-step';
-import { DreamError, throwIfAborted, yieldToEventLoop } from './errors';
+import { throwIfAborted, yieldToEventLoop } from '../abort';
+import { DreamError } from './errors';
 import type { DreamFrame, DreamOutcome } from './types';
 
 export interface VisualiseOptions {

@@ -40,7 +40,7 @@ test('the built compute engine (main/compute.js) answers runtime and classify un
   // The same ComputeHost and message protocol main uses; a .js entry is forked without tsx.
   const compute = new ComputeHost(() => spawnNodeCompute(entry), (event) => events.push(event));
   try {
-    const runtime = await compute.call<{ backend: string; skipped: { backend: string; reason: string }[] }>('runtime', {}, 'runtime');
+    const runtime = await compute.call('runtime', {}, 'runtime');
     expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).toContain(runtime.backend);
     expect(events.some((event) => event.type === 'runtime')).toBe(true);
     if (existsSync(`/proc/${compute.pid}/cmdline`)) {
@@ -49,11 +49,7 @@ test('the built compute engine (main/compute.js) answers runtime and classify un
       expect(argv.join(' ')).not.toContain('tsx');
     }
 
-    const classification = await compute.call<{ model: string; top: { label: string; score: number }[] }>(
-      'classify',
-      { path: photo('everyday/chelsea.png'), model: 'mobilenet_v2', top: 5 },
-      'smoke-classify',
-    );
+    const classification = await compute.call('classify', { path: photo('everyday/chelsea.png'), model: 'mobilenet_v2', top: 5 }, 'smoke-classify');
     expect(classification.model).toBe('mobilenet_v2');
     expect(classification.top.map((entry) => entry.label).sort()).toEqual(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']);
     const total = classification.top.reduce((sum, entry) => sum + entry.score, 0);
@@ -62,7 +58,9 @@ test('the built compute engine (main/compute.js) answers runtime and classify un
     // A photo of a cat: the bundled head calls it Neutral.
     expect(classification.top[0]!.label).toBe('Neutral');
 
-    // A bad call comes back as an error envelope, and the engine keeps serving.
+    // A bad call comes back as an error envelope, and the engine keeps serving. (ComputeMethods
+    // makes an unknown name a compile error; it is sent anyway, as a bug elsewhere could.)
+    // @ts-expect-error not a compute method
     await expect(compute.call('no-such-method', {}, 'smoke-bad')).rejects.toThrow(/unknown compute method/);
     await expect(compute.call('runtime', {}, 'runtime-again')).resolves.toMatchObject({ backend: runtime.backend });
   } finally {

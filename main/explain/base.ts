@@ -18,8 +18,6 @@ export interface LayerGradient {
   logits: Float32Array;
 }
 
-export { throwIfAborted, yieldToEventLoop } from '../abort';
-
 function describeShape(shape: number[]): string {
   return `[${shape.join(', ')}]`;
 }

@@ -2,7 +2,8 @@
 // channels the 2×2 covariance has an explicit top eigenvector.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explain, NO_POSITIVE_EVIDENCE } from './index';
+import { explain } from './index';
+import { NO_POSITIVE_EVIDENCE } from './types';
 import { useCpuBackend } from './testing/backend';
 import { createTinyModel } from './testing/tiny-model';
 import { expectClose, matrix, pointwiseConv, pointwiseKernel, relu, seededValues } from './testing/reference';

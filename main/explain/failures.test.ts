@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, LOGITS, type CnnModel } from '../engine/types';
-import { METHODS, type Method } from '../../preload/contract';
-import { explain, ExplainError, LAYER_METHODS, NO_POSITIVE_EVIDENCE } from './index';
+import { LAYER_METHODS, METHODS, type Method } from '../../preload/contract';
+import { explain } from './index';
+import { ExplainError, NO_POSITIVE_EVIDENCE } from './types';
 import { useCpuBackend } from './testing/backend';
 import { createTinyModel, type TinyModelSpec } from './testing/tiny-model';
 import { expectClose, matrix, pointwiseKernel, seededValues } from './testing/reference';

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LOGITS, type CnnModel } from '../engine/types';
 import { classProbabilities as probabilitiesOf } from '../engine/scores';
-import { positiveInt, requireBatchOfOne, throwIfAborted, yieldToEventLoop } from './base';
+import { throwIfAborted, yieldToEventLoop } from '../abort';
+import { positiveInt, requireBatchOfOne } from './base';
 import { upsampleMap } from './render';
 import type { ProgressFn, RawMap } from './types';
 

@@ -3,10 +3,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CnnModel } from '../engine/types';
 import { LAYER_METHODS, type Method } from '../../preload/contract';
-
-export { LAYER_METHODS };
 import { ExplainError, type ExplainOptions, type ExplainOutput } from './types';
-import { requireBatchOfOne, requireSpatialLayer, throwIfAborted, type MethodFn } from './base';
+import { throwIfAborted } from '../abort';
+import { requireBatchOfOne, requireSpatialLayer, type MethodFn } from './base';
 import { gradcam } from './methods/gradcam';
 import { gradcamPlusPlus } from './methods/gradcam-plus-plus';
 import { xgradcam } from './methods/xgradcam';
@@ -33,7 +32,6 @@ const METHOD_FUNCTIONS: Record<Method, MethodFn> = {
   'integrated-gradients': integratedGradients,
 };
 
-
 export async function explain(model: CnnModel, input: tf.Tensor4D, options: ExplainOptions): Promise<ExplainOutput> {
   const method = METHOD_FUNCTIONS[options.method];
   if (!method) throw new ExplainError('bad-option', `Unknown explanation method "${options.method}".`);
@@ -50,8 +48,3 @@ export async function explain(model: CnnModel, input: tf.Tensor4D, options: Expl
   const { map, notes, completenessGap } = await method(model, input, options);
   return completenessGap === undefined ? { map, notes } : { map, notes, completenessGap };
 }
-
-export type { ExplainOptions, ExplainOutput, RawMap, ProgressFn } from './types';
-export { ExplainError, NO_POSITIVE_EVIDENCE } from './types';
-export { upsampleMap, normalizeMap, colorize, overlayOnPhoto, colormapLut, legendStops } from './render';
-export { faithfulness, type FaithfulnessOptions, type FaithfulnessResult } from './faithfulness';

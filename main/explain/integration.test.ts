@@ -2,7 +2,9 @@
 // product's own decoding and preprocessing.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initRuntime, loadBundledModel, LOGITS } from '../engine';
+import { loadBundledModel } from '../engine/bundled';
+import { initRuntime } from '../engine/runtime';
+import { LOGITS } from '../engine/types';
 import { photoToModelInput } from '../engine/preprocess';
 import { decodePhoto } from '../image/decode';
 import { photo } from '../testing/paths';

@@ -7,7 +7,8 @@ import { interpolateInferno, interpolateTurbo, interpolateViridis } from 'd3-sca
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLORMAPS } from '../../preload/contract';
 import { photo } from '../testing/paths';
-import { colorize, colormapLut, legendStops, normalizeMap, overlayOnPhoto, upsampleMap } from './render';
+import { colormapLut, legendStops } from './colormaps';
+import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from './render';
 import type { RawMap } from './types';
 import { useCpuBackend } from './testing/backend';
 import { expectClose, seededValues } from './testing/reference';

@@ -1,11 +1,9 @@
-// Map → picture: pure functions on typed arrays (no tensors), so the renderer can use them too.
+// Map → picture for the host's heatmaps and exports: pure functions on typed arrays (no tensors).
 import type { Colormap } from '../../preload/contract';
 import type { RgbImage } from '../image/types';
 import type { RawMap } from './types';
 import { colormapLut } from './colormaps';
 import { resizeBilinear } from '../image/bilinear';
-
-export { colormapLut, legendStops } from './colormaps';
 
 /** The map resized to width × height (bilinear, half-pixel centres, as tf.image.resizeBilinear). */
 export function upsampleMap(map: RawMap, width: number, height: number): RawMap {

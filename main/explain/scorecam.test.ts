@@ -92,7 +92,7 @@ describe('Score-CAM', () => {
       return sum;
     });
     const top2 = [0, 1, 2, 3].sort((a, b) => means[b] - means[a]).slice(0, 2);
-    const out = await explain(plain, input, { method: 'scorecam', layer: 'feat', classIndex: 1, scorecamTopN: 2 });
+    const out = await explain(plain, input, { method: 'scorecam', layer: 'feat', classIndex: 1, scorecamChannels: 2 });
     expectClose(out.map.data, expectedScoreCam(image, H, W, 1, 1, top2), 1e-5);
     expect(out.notes.join(' ')).toContain('top 2 of 4 channels');
   });

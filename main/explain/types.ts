@@ -17,14 +17,14 @@ export interface ExplainOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
   /** Score-CAM: keep only the N channels with the highest mean activation (default: all). */
-  scorecamTopN?: number;
+  scorecamChannels?: number;
   /** Score-CAM: masked images per forward pass (default 16). */
   scorecamBatch?: number;
-  /** SmoothGrad: noisy copies (default 25). */
+  /** SmoothGrad: noisy copies (default: explainSpec's samples). */
   smoothgradSamples?: number;
   /** SmoothGrad: noise σ as a fraction of the model's input range (default 0.15). */
   smoothgradSigma?: number;
-  /** Integrated Gradients: path intervals (default 32; trapezoid rule, so steps + 1 gradients). */
+  /** Integrated Gradients: path intervals (default: explainSpec's steps; trapezoid rule, so steps + 1 gradients). */
   igSteps?: number;
   /** Seed for every random choice (SmoothGrad noise). Default 1. */
   seed?: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_TEMPLATE, exportName, sanitizeFileName } from './naming';
+import { DEFAULT_EXPORT_TEMPLATE } from '../../preload/contract';
+import { exportName, sanitizeFileName } from './naming';
 import { APP_VERSION } from '../app-version';
 import { sidecarJson } from './sidecar';
 

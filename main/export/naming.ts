@@ -1,5 +1,7 @@
 // Export file names from a template such as '{name}-{method}' → 'chelsea-gradcam'. Safe on Windows,
-// macOS and Linux; letters from any script are kept.
+// macOS and Linux; letters from any script are kept. The template grammar is the contract's.
+import { NAME_PLACEHOLDER_PATTERN, type NamePlaceholder } from '../../preload/contract';
+
 export interface NameVars {
   name: string;
   method?: string;
@@ -9,7 +11,6 @@ export interface NameVars {
   index?: number;
 }
 
-export const DEFAULT_EXPORT_TEMPLATE = '{name}-{method}';
 const MAX_NAME_BYTES = 200; // leaves room for an extension and a " (2)" under the usual 255-byte limit
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const LEADING_SEPARATORS = /^[\s._-]+/;
@@ -29,7 +30,7 @@ export function sanitizeFileName(raw: string): string {
 }
 
 export function exportName(template: string, vars: NameVars): string {
-  const filled = template.replace(/\{(name|method|layer|class|index)(?::(\d+))?\}/g, (_, key: keyof NameVars, pad?: string) => {
+  const filled = template.replace(NAME_PLACEHOLDER_PATTERN, (_, key: NamePlaceholder, pad?: string) => {
     const value = vars[key];
     if (value === undefined || value === '') return '\u0000';
     const text = String(value).replace(/\u0000/g, '');

@@ -1,7 +1,7 @@
 // Main's handle on the compute process: calls with job ids, progress events, cancel, and a
 // restart when the process dies (native crash, out of memory, killed) so the app never goes down.
 import { ApiError, type HostEvent, type RuntimeSummary } from '../../preload/contract';
-import type { FromCompute, ToCompute } from './protocol';
+import type { ComputeMethod, ComputeParams, ComputeResult, FromCompute, ToCompute } from './protocol';
 
 export interface ComputeChild {
   pid: number | undefined;
@@ -46,10 +46,10 @@ export class ComputeHost {
     child.onExit((code, signal) => this.exited(child, code, signal));
   }
 
-  call<T>(method: string, params: unknown, jobId: string): Promise<T> {
+  call<M extends ComputeMethod>(method: M, params: ComputeParams<M>, jobId: string): Promise<ComputeResult<M>> {
     this.start();
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ComputeResult<M>>((resolve, reject) => {
       this.pending.set(id, { method, jobId, resolve: resolve as (value: unknown) => void, reject });
       try {
         this.child!.postMessage({ type: 'call', id, jobId, method, params });

@@ -46,7 +46,8 @@ parent.onMessage(async (message) => {
   try {
     await runtimeReady;
     if (!Object.hasOwn(computeServices, message.method)) throw new Error(`unknown compute method ${message.method}`);
-    const service = computeServices[message.method];
+    // The parent is our own ComputeHost, whose calls are typed by ComputeMethods.
+    const service = computeServices[message.method] as (params: unknown, context: JobContext) => Promise<unknown>;
     const result = await service(message.params, context);
     parent.send({ type: 'result', id: message.id, envelope: { ok: true, result } });
   } catch (error) {

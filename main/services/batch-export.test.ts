@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainSpec, type ExportResult } from '../../preload/contract';
-import { initRuntime } from '../engine';
+import { initRuntime } from '../engine/runtime';
 import { listFolder } from '../library/scan';
 import { photo } from '../testing/paths';
 import { batchExport } from './batch-export';

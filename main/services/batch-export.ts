@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ApiError, type ExplainSpec, type ExportResult, type PhotoEntry } from '../../preload/contract';
+import { ApiError, DEFAULT_EXPORT_TEMPLATE, type ExplainSpec, type ExportResult, type PhotoEntry } from '../../preload/contract';
 import { throwIfAborted } from '../abort';
 import { writeFileAtomic } from '../export/atomic';
-import { DEFAULT_EXPORT_TEMPLATE, exportName } from '../export/naming';
+import { exportName } from '../export/naming';
 import { overlayOutputs, planOutputs } from '../export/ownership';
 import { isConvscopeExport, isConvscopeJson, sidecarJson, sidecarPathFor } from '../export/sidecar';
 import { isInside } from '../library/guard';

@@ -10,8 +10,6 @@ import { ExplainError } from '../explain/types';
 import { PhotoError } from '../image/types';
 import { FolderError } from '../library/walk';
 
-export { throwIfAborted } from '../abort';
-
 /** One running job per id: a second job under a running id would take over (and lose) its cancel. */
 export function jobIdInUse(jobId: string): ApiError {
   return new ApiError('invalid-request', `job id "${jobId}" is already in use by a running job; give each job its own id`);

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { templateError } from '../../preload/contract';
 import { ComputeHost, type ComputeChild } from '../host/compute-host';
 import type { FromCompute, ToCompute } from '../host/protocol';
 import { FolderGuard } from '../library/guard';
@@ -49,6 +50,20 @@ describe('handler table', () => {
     expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     const tooLong = await dispatch('library:open', { path: 'x'.repeat(5000) });
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('refuses a batch name template the studio would refuse, in the studio\'s words', async () => {
+    const { dispatch } = dispatcher();
+    const request = { jobId: 'b', paths: ['/photos/a.jpg'], spec: { model: 'mobilenet_v2' }, outDir: '/out' };
+    expect(templateError('{method}')).toBe('include {name}, or every photo writes the same file');
+    expect(await dispatch('export:batch', { ...request, template: '{method}' })).toEqual({
+      ok: false,
+      error: { code: 'invalid-request', message: `export:batch: template: ${templateError('{method}')}` },
+    });
+    expect(await dispatch('export:batch', { ...request, template: '{name}-{colour}' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('unknown placeholder {colour}') },
+    });
   });
 
   it('opens folders and lists photos recursively', async () => {

@@ -6,11 +6,11 @@ import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
   ApiError,
+  DEFAULT_EXPORT_TEMPLATE,
   requests,
   type Envelope,
   type HostEvent,
-  type ExportResult,
-  type Method_,
+  type ApiMethod,
   type PhotoEntry,
   type Results,
 } from '../../preload/contract';
@@ -38,7 +38,7 @@ export interface HostDeps {
   modelCacheDir: string;
 }
 
-type Handlers = { [M in Method_]: (request: z.output<(typeof requests)[M]>) => Promise<Results[M]> };
+type Handlers = { [M in ApiMethod]: (request: z.output<(typeof requests)[M]>) => Promise<Results[M]> };
 
 export function createHandlers(deps: HostDeps): Handlers {
   const { compute, guard } = deps;
@@ -137,7 +137,7 @@ export function createHandlers(deps: HostDeps): Handlers {
 
     async 'export:overlay'({ jobId, spec, outDir, overwrite }) {
       const path = await allowedPhoto(spec.path);
-      const name = exportName('{name}-{method}', { name: basename(path, extname(path)), method: spec.method });
+      const name = exportName(DEFAULT_EXPORT_TEMPLATE, { name: basename(path, extname(path)), method: spec.method });
       const outFile = join(await outputFolder(outDir), `${name}.png`);
       return compute.call('exportOverlay', { spec: { ...spec, path }, outFile, overwrite }, jobId);
     },
@@ -173,7 +173,7 @@ export function createHandlers(deps: HostDeps): Handlers {
           exportOne: (params) => {
             const stop = (): boolean => compute.cancel(`${jobId}:photo`);
             signal.addEventListener('abort', stop, { once: true });
-            return compute.call<ExportResult>('exportOverlay', params, `${jobId}:photo`).finally(() => signal.removeEventListener('abort', stop));
+            return compute.call('exportOverlay', params, `${jobId}:photo`).finally(() => signal.removeEventListener('abort', stop));
           },
           onPhoto: ({ index, total, photo, status }) => progress(jobId, index + 1, total, `${photo.relPath}: ${status}`),
         });
@@ -237,13 +237,13 @@ export function createDispatcher(handlers: Handlers): (method: unknown, payload:
       if (typeof method !== 'string' || !Object.hasOwn(requests, method)) {
         throw new ApiError('invalid-request', `unknown method ${JSON.stringify(method)?.slice(0, 80)}`);
       }
-      const schema = requests[method as Method_];
+      const schema = requests[method as ApiMethod];
       const parsed = schema.safeParse(payload ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new ApiError('invalid-request', `${method}: ${issue.path.join('.') || 'payload'}: ${issue.message}`);
       }
-      const handler = handlers[method as Method_] as (request: unknown) => Promise<unknown>;
+      const handler = handlers[method as ApiMethod] as (request: unknown) => Promise<unknown>;
       return { ok: true, result: await handler(parsed.data) };
     } catch (error) {
       return { ok: false, error: toApiError(error) };

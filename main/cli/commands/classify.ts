@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import type { Classification } from '../../../preload/contract';
 import { CliSession } from '../session';
 
 export async function classifyCommand(image: string, options: { model: string; top: number; json?: boolean }): Promise<void> {
   const session = new CliSession();
   try {
     const path = resolve(image);
-    const result = await session.run<Classification>('classify', { path, model: options.model, top: options.top });
+    const result = await session.run('classify', { path, model: options.model, top: options.top });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ path, ...result })}\n`);
       return;

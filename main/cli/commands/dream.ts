@@ -2,7 +2,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { dreamSpec, type DreamResult, type ExportResult, type HostEvent } from '../../../preload/contract';
+import { dreamSpec, type HostEvent } from '../../../preload/contract';
 import { FRAME_FILE, planOutputs, recordOutputs } from '../../export/ownership';
 import { UsageError } from '../errors';
 import { CliSession } from '../session';
@@ -76,18 +76,14 @@ export async function dreamCommand(image: string, options: DreamOptions, command
         process.stderr.write(`\r${event.message} (${event.done}/${event.total})   `);
       }
     };
-    const result = await session.run<DreamResult & { files: string[] }>(
-      'dream',
-      { spec, framesDir: outDir, previews: false, overwrite: Boolean(options.overwrite) },
-      onEvent,
-    );
+    const result = await session.run('dream', { spec, framesDir: outDir, previews: false, overwrite: Boolean(options.overwrite) }, onEvent);
     if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
     // An earlier, longer dream's frames (ours: --overwrite was given) would otherwise pass for this one's.
     const stale = frames.filter((file) => !result.files.includes(file));
     await Promise.all(stale.map((file) => rm(file, { force: true })));
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     if (options.animate) {
-      const animation = await session.run<ExportResult>('exportDream', { dreamJobId: session.lastJobId, outDir, what: options.animate, overwrite: Boolean(options.overwrite) });
+      const animation = await session.run('exportDream', { dreamJobId: session.lastJobId, outDir, what: options.animate, overwrite: Boolean(options.overwrite) });
       if (!options.json) process.stdout.write(`${animation.files[0]}\n`);
     }
     if (!options.json) process.stdout.write(`${result.frames} frames and final.png (${result.width}×${result.height}) in ${outDir}\n`);

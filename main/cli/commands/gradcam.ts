@@ -1,7 +1,7 @@
 // `convscope gradcam <image|folder> --out <file|dir>`: one overlay + sidecar (+ raw map) per photo.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { explainSpec, type ExportResult, type ModelSummary } from '../../../preload/contract';
+import { explainSpec, type ModelSummary } from '../../../preload/contract';
 import { listFolder } from '../../library/scan';
 import { batchExport } from '../../services/batch-export';
 import { EXIT_SOME_FAILED, UsageError } from '../errors';
@@ -30,7 +30,7 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
   if (!info) throw new UsageError(`${input}: no such file or folder`);
   const session = new CliSession();
   try {
-    const model = await session.run<ModelSummary>('models:summary', { model: options.model });
+    const model = await session.run('models:summary', { model: options.model });
     const spec = explainSpec.parse({
       path: input,
       model: options.model,
@@ -47,7 +47,7 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
     });
     const overwrite = Boolean(options.overwrite);
     if (!info.isDirectory()) {
-      const result = await session.run<ExportResult>('exportOverlay', {
+      const result = await session.run('exportOverlay', {
         spec,
         outFile: resolve(options.out),
         rawFile: options.raw ? resolve(options.raw) : undefined,
@@ -64,7 +64,7 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
       outDir: resolve(options.out),
       rawDir: options.raw ? resolve(options.raw) : undefined,
       overwrite,
-      exportOne: (params) => session.run<ExportResult>('exportOverlay', params),
+      exportOne: (params) => session.run('exportOverlay', params),
       onPhoto: ({ index, total, photo, status, reason }) => {
         const what = status === 'ok' ? 'ok' : status === 'skipped' ? 'already done, skipped' : `failed: ${reason?.replace(`${photo.path}: `, '')}`;
         process.stderr.write(`[${index + 1}/${total}] ${photo.relPath}: ${what}\n`);

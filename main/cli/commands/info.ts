@@ -1,11 +1,10 @@
-import type { RuntimeSummary } from '../../../preload/contract';
 import { APP_VERSION } from '../../app-version';
 import { CliSession } from '../session';
 
 export async function infoCommand(options: { json?: boolean }): Promise<void> {
   const session = new CliSession();
   try {
-    const runtime = await session.run<RuntimeSummary>('runtime', {});
+    const runtime = await session.run('runtime', {});
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ version: APP_VERSION, ...runtime })}\n`);
       return;

@@ -4,11 +4,12 @@
 // Map = ReLU(Σ over colour channels of the attributions): positive evidence for the class, in the
 // units that completeness adds up.
 import * as tf from '@tensorflow/tfjs-core';
+import { EXPLAIN_DEFAULTS } from '../../../preload/contract';
 import type { CnnModel } from '../../engine/types';
-import { finishMap, positiveInt, readLogits, throwIfAborted, yieldToEventLoop, type MethodFn } from '../base';
+import { throwIfAborted, yieldToEventLoop } from '../../abort';
+import { finishMap, positiveInt, readLogits, type MethodFn } from '../base';
 import { GRADIENT_BATCH, logitGradients } from './input-gradient';
 
-const DEFAULT_STEPS = 32;
 const GAP_WARNING = 0.05;
 
 async function logitDifference(model: CnnModel, input: Float32Array, baseline: number, height: number, width: number, classIndex: number) {
@@ -25,7 +26,7 @@ async function logitDifference(model: CnnModel, input: Float32Array, baseline: n
 }
 
 export const integratedGradients: MethodFn = async (model, input, options) => {
-  const steps = positiveInt(options.igSteps, DEFAULT_STEPS, 'igSteps');
+  const steps = positiveInt(options.igSteps, EXPLAIN_DEFAULTS.steps, 'igSteps');
   const baseline = model.inputRange[0];
   const [, height, width] = input.shape;
   const pixels = (await input.data()) as Float32Array;

@@ -4,17 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LOGITS, type CnnModel } from '../../engine/types';
 import type { ExplainOptions, RawMap } from '../types';
-import {
-  channelSums,
-  finishMap,
-  positiveInt,
-  readActivation,
-  throwIfAborted,
-  weightedSum,
-  yieldToEventLoop,
-  type LayerTensor,
-  type MethodFn,
-} from '../base';
+import { throwIfAborted, yieldToEventLoop } from '../../abort';
+import { channelSums, finishMap, positiveInt, readActivation, weightedSum, type LayerTensor, type MethodFn } from '../base';
 
 const DEFAULT_BATCH = 16;
 
@@ -64,7 +55,7 @@ export async function scorecamMap(
   options: ExplainOptions,
 ): Promise<{ map: RawMap; notes: string[] }> {
   const batchSize = positiveInt(options.scorecamBatch, DEFAULT_BATCH, 'scorecamBatch');
-  const topN = options.scorecamTopN === undefined ? undefined : positiveInt(options.scorecamTopN, 1, 'scorecamTopN');
+  const topN = options.scorecamChannels === undefined ? undefined : positiveInt(options.scorecamChannels, 1, 'scorecamChannels');
   const activation = await readActivation(model, input, options.layer);
   const channels = selectChannels(activation, topN);
   const activationTensor = tf.tensor4d(activation.data, [1, activation.height, activation.width, activation.channels]);

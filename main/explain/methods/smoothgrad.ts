@@ -2,11 +2,12 @@
 // the model's input range; seeded, so the same seed gives the same map. Map = max over colour
 // channels of |mean gradient| (as tf-keras-vis).
 import seedrandom from 'seedrandom';
+import { EXPLAIN_DEFAULTS } from '../../../preload/contract';
 import { ExplainError } from '../types';
-import { finishMap, maxAbsOverChannels, positiveInt, throwIfAborted, yieldToEventLoop, type MethodFn } from '../base';
+import { throwIfAborted, yieldToEventLoop } from '../../abort';
+import { finishMap, maxAbsOverChannels, positiveInt, type MethodFn } from '../base';
 import { GRADIENT_BATCH, logitGradients } from './input-gradient';
 
-const DEFAULT_SAMPLES = 25;
 const DEFAULT_SIGMA = 0.15;
 
 /** Standard normal samples (Box–Muller) from a seeded generator. */
@@ -23,7 +24,7 @@ export function gaussianNoise(random: () => number, count: number): Float32Array
 }
 
 export const smoothgrad: MethodFn = async (model, input, options) => {
-  const samples = positiveInt(options.smoothgradSamples, DEFAULT_SAMPLES, 'smoothgradSamples');
+  const samples = positiveInt(options.smoothgradSamples, EXPLAIN_DEFAULTS.samples, 'smoothgradSamples');
   const sigmaFraction = options.smoothgradSigma ?? DEFAULT_SIGMA;
   if (!(sigmaFraction >= 0 && sigmaFraction <= 10)) {
     throw new ExplainError('bad-option', `smoothgradSigma must be a fraction of the input range; got ${sigmaFraction}.`);

@@ -2,7 +2,7 @@
 // to the studio as previews, and optionally to numbered PNG files (CLI).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec } from '../../../preload/contract';
+import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec, type DreamSpecInput } from '../../../preload/contract';
 import { dream, dreamPlan, visualiseChannel, type DreamFrame, type DreamOutcome } from '../../dream';
 import { FrameStore } from '../../dream/frame-store';
 import { decodePhoto } from '../../image/decode';
@@ -32,7 +32,8 @@ export function getDream(jobId: string): FinishedDream | undefined {
 }
 
 export interface DreamJobParams {
-  spec: DreamSpec;
+  /** Checked (and defaults filled) here. */
+  spec: DreamSpecInput;
   /** Write parameters.json, every frame as frame-NNNN.png and the last as final.png into this folder. */
   framesDir?: string;
   /** Send each frame to the studio as an image. */

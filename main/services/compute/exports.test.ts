@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainSpec, type ExportResult } from '../../../preload/contract';
-import { initRuntime } from '../../engine';
+import { initRuntime } from '../../engine/runtime';
 import { photo } from '../../testing/paths';
 import { toApiError } from '../errors';
 import type { JobContext } from './context';
+import type { DreamExportParams } from './exports';
 import { computeServices } from './index';
 
 const context = (jobId = 'test'): JobContext => ({ jobId, signal: new AbortController().signal, emit: () => {}, progress: () => {} });
@@ -104,7 +105,7 @@ describe('dream export', () => {
     dreamPhoto = join(folder, 'chelsea.png');
     await computeServices.dream({ spec: { path: dreamPhoto, model: 'mobilenet_v2', octaves: 1, steps: 2, maxSize: 48 }, previews: false }, context(dreamJob));
   });
-  const exportDream = (outDir: string, what: string, extra: Record<string, unknown> = {}) =>
+  const exportDream = (outDir: string, what: DreamExportParams['what'], extra: Partial<DreamExportParams> = {}) =>
     computeServices.exportDream({ dreamJobId: dreamJob, outDir, what, overwrite: false, ...extra }, context()) as Promise<ExportResult>;
 
   it('checks the frame before creating the output folder', async () => {

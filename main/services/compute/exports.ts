@@ -4,7 +4,7 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import type { ExplainSpec, ExportResult } from '../../../preload/contract';
-import { ApiError, LAYER_METHODS } from '../../../preload/contract';
+import { ApiError, LAYER_METHODS, methodOptionOf, requestDefaults } from '../../../preload/contract';
 import { animationMaxSide, encodeAnimation } from '../../dream/animation';
 import type { RgbImage } from '../../image/types';
 import { writeFileAtomic } from '../../export/atomic';
@@ -13,7 +13,7 @@ import { encodeNpy } from '../../export/npy';
 import { ForeignFileError, framesFolderOutputs, framesFolderOwner, overlayOutputs, planOutputs, sidecarOutputs, writePlanned } from '../../export/ownership';
 import { sidecarJson, sidecarPathFor } from '../../export/sidecar';
 import { encodePng } from '../../image/encode';
-import { throwIfAborted } from '../errors';
+import { throwIfAborted } from '../../abort';
 import type { JobContext } from './context';
 import { getDream } from './dream-jobs';
 import { explainPhoto, overlayImage } from './heatmap';
@@ -47,6 +47,7 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
   const overlay = overlayImage(explained, params.spec);
   const png = await encodePng(overlay);
   const { map } = explained.output;
+  const option = methodOptionOf(params.spec.method);
   const fields = {
     photo: params.spec.path,
     width: overlay.width,
@@ -65,9 +66,7 @@ export async function exportOverlay(params: OverlayExportParams, context: JobCon
       alpha: params.spec.alpha,
       threshold: params.spec.threshold,
       inputRange: explained.model.inputRange,
-      ...(params.spec.method === 'scorecam' ? { scorecamChannels: params.spec.scorecamChannels } : {}),
-      ...(params.spec.method === 'smoothgrad' ? { samples: params.spec.samples } : {}),
-      ...(params.spec.method === 'integrated-gradients' ? { steps: params.spec.steps } : {}),
+      ...(option ? { [option]: params.spec[option] } : {}),
     },
     // `path` is what claims the .npy as Convscope's (the sidecar is written before it).
     rawMap: params.rawFile
@@ -172,7 +171,7 @@ export async function exportDream(params: DreamExportParams, context: JobContext
       yield await dream!.frames.get(index);
     }
   }
-  const animation = await encodeAnimation(frames(), params.what, { fps: params.fps ?? 8, maxSide });
+  const animation = await encodeAnimation(frames(), params.what, { fps: params.fps ?? requestDefaults('export:dream').fps, maxSide });
   throwIfAborted(context.signal);
   const scaled = maxSide < Math.max(last.width, last.height);
   const content = new Map<string, Buffer | string>([

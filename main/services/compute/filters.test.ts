@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initRuntime, loadBundledModel } from '../../engine';
+import { loadBundledModel } from '../../engine/bundled';
+import { initRuntime } from '../../engine/runtime';
 import type { CnnModel } from '../../engine/types';
 import { firstLayerFilters } from './filters';
 

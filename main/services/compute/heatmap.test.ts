@@ -1,43 +1,44 @@
-// The studio's heatmap service: the grey map it sends recolours to exactly the coloured heatmap
-// (so the studio can switch colormaps without recomputing), and input-space methods name no layer.
+// The studio's heatmap service: the grey map it sends recolours to exactly the heatmap the host
+// colours for exports (so the studio can switch colormaps without recomputing), and input-space
+// methods name no layer.
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HeatmapResult } from '../../../preload/contract';
-import { initRuntime } from '../../engine';
+import { explainSpec, type ExplainSpecInput, type HeatmapResult } from '../../../preload/contract';
+import { initRuntime } from '../../engine/runtime';
 import { colormapLut } from '../../explain/colormaps';
 import { photo } from '../../testing/paths';
 import type { JobContext } from './context';
-import { computeServices } from './index';
+import { explainPhoto, heatmapRgba } from './heatmap';
+import { ANALYSIS_MAX_SIDE, computeServices } from './index';
 
 const context: JobContext = { jobId: 'test', signal: new AbortController().signal, emit: () => {}, progress: () => {} };
-
-async function pixels(dataUrl: string) {
-  return sharp(Buffer.from(dataUrl.split(',')[1], 'base64')).raw().toBuffer({ resolveWithObject: true });
-}
 
 beforeAll(() => initRuntime());
 
 describe('heatmap service', () => {
   it('sends a grey map that recolours to the coloured heatmap, for any colormap and threshold', async () => {
-    const spec = { path: photo('everyday/chelsea.png'), model: 'mobilenet_v2', method: 'gradcam', colormap: 'viridis', threshold: 0.3 };
+    const spec: ExplainSpecInput = { path: photo('everyday/chelsea.png'), model: 'mobilenet_v2', method: 'gradcam', colormap: 'viridis', threshold: 0.3 };
     const result = (await computeServices.heatmap({ spec }, context)) as HeatmapResult;
     expect(result).toMatchObject({ layer: 'out_relu', classAgnostic: false, width: 451, height: 300 });
     const greyPng = Buffer.from(result.mapPng.split(',')[1], 'base64');
     expect((await sharp(greyPng).metadata()).channels).toBe(1);
     const grey = await sharp(greyPng).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-    const colour = await pixels(result.heatmapPng);
-    expect([grey.info.width, grey.info.height]).toEqual([colour.info.width, colour.info.height]);
+    // The host's own colouring of the same map at the same size (what overlays and exports use).
+    const parsed = explainSpec.parse(spec);
+    const explained = await explainPhoto(parsed, context, ANALYSIS_MAX_SIDE);
+    const colour = heatmapRgba(explained, parsed, grey.info.width, grey.info.height);
+    expect(colour.length).toBe(grey.info.width * grey.info.height * 4);
     const lut = colormapLut('viridis');
     let transparent = 0;
     for (let i = 0; i < grey.info.width * grey.info.height; i++) {
       const value = grey.data[i];
-      const alpha = colour.data[i * 4 + 3];
+      const alpha = colour[i * 4 + 3];
       if (alpha === 0) {
         transparent++;
         expect(value / 255).toBeLessThan(0.3 + 1 / 255);
         continue;
       }
-      for (let c = 0; c < 3; c++) expect(Math.abs(colour.data[i * 4 + c] - lut[value * 3 + c])).toBeLessThanOrEqual(1);
+      for (let c = 0; c < 3; c++) expect(Math.abs(colour[i * 4 + c] - lut[value * 3 + c])).toBeLessThanOrEqual(1);
     }
     expect(transparent).toBeGreaterThan(0);
   });
@@ -51,7 +52,7 @@ describe('heatmap service', () => {
   });
 
   it('warns when a panorama is squeezed into the square input', async () => {
-    const spec = { path: photo('awkward/panorama-8000x300.jpg'), model: 'mobilenet_v2', method: 'gradcam' };
+    const spec: ExplainSpecInput = { path: photo('awkward/panorama-8000x300.jpg'), model: 'mobilenet_v2', method: 'gradcam' };
     const result = (await computeServices.heatmap({ spec }, context)) as HeatmapResult;
     expect(result.notes.join(' ')).toMatch(/squeezed into the model's 224×224 input \(aspect 26\.\d:1\)/);
   });

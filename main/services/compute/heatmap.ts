@@ -3,7 +3,8 @@
 import type { ExplainSpec } from '../../../preload/contract';
 import { photoToModelInput } from '../../engine/preprocess';
 import type { CnnModel } from '../../engine/types';
-import { explain, type ExplainOutput, type RawMap } from '../../explain';
+import { explain } from '../../explain';
+import type { ExplainOutput, RawMap } from '../../explain/types';
 import { colorize, normalizeMap, overlayOnPhoto, upsampleMap } from '../../explain/render';
 import { decodePhoto } from '../../image/decode';
 import type { PhotoInfo, RgbImage } from '../../image/types';
@@ -18,7 +19,7 @@ export interface ExplainedPhoto {
   layer: string;
   classIndex: number;
   label: string;
-  /** Softmax probability of the class. */
+  /** Probability of the class (softmax, or sigmoid for a sigmoid head: main/engine/scores.ts). */
   score: number;
   logit: number;
   output: ExplainOutput;
@@ -40,7 +41,7 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
       method: spec.method,
       layer,
       classIndex,
-      scorecamTopN: spec.scorecamChannels,
+      scorecamChannels: spec.scorecamChannels,
       smoothgradSamples: spec.samples,
       igSteps: spec.steps,
       signal: context.signal,

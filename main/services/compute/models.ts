@@ -1,7 +1,8 @@
 // Which models exist and the one cache of loaded ones in this compute process.
 import { stat } from 'node:fs/promises';
 import { ApiError, type LayerSummary, type ModelSummary } from '../../../preload/contract';
-import { loadBundledModel, loadModelFromDir } from '../../engine';
+import { loadBundledModel } from '../../engine/bundled';
+import { loadModelFromDir } from '../../engine/loadDir';
 import type { CnnModel } from '../../engine/types';
 
 export const BUNDLED_MODELS = ['inception_v3', 'mobilenet_v2'] as const;

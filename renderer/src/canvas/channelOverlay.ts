@@ -4,6 +4,7 @@ import type { Colormap, FeatureMapsResult } from '../../../preload/contract';
 import { colormapLut } from '../lib/colormaps';
 import { useLoadedImage } from '../lib/hooks';
 import { useStudio } from '../store';
+import { colourGreyPixels } from './recolour';
 
 /** Crops one channel out of the atlas at its native resolution and colours it. */
 export function channelCanvas(atlas: HTMLImageElement, result: FeatureMapsResult, channel: number, colormap: Colormap): HTMLCanvasElement {
@@ -16,14 +17,8 @@ export function channelCanvas(atlas: HTMLImageElement, result: FeatureMapsResult
   const row = Math.floor(channel / atlasColumns);
   context.drawImage(atlas, column * width, row * height, width, height, 0, 0, width, height);
   const pixels = context.getImageData(0, 0, width, height);
-  const lut = colormapLut(colormap);
-  for (let i = 0; i < pixels.data.length; i += 4) {
-    const value = pixels.data[i]!;
-    pixels.data[i] = lut[value * 3]!;
-    pixels.data[i + 1] = lut[value * 3 + 1]!;
-    pixels.data[i + 2] = lut[value * 3 + 2]!;
-    pixels.data[i + 3] = 255;
-  }
+  // In place: each pixel's grey value is read before its colour is written. Threshold 0: all opaque.
+  colourGreyPixels(pixels.data, colormapLut(colormap), 0, pixels.data);
   context.putImageData(pixels, 0, 0);
   return canvas;
 }

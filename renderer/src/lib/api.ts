@@ -28,7 +28,3 @@ export function errorMessage(error: unknown): string {
   }
   return typeof error === 'string' && error ? error : 'Unknown error';
 }
-
-export function isCancelled(error: unknown): boolean {
-  return errorCode(error) === 'cancelled';
-}

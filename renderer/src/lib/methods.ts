@@ -1,4 +1,4 @@
-import { LAYER_METHODS, type Method } from '../../../preload/contract';
+import { CLASS_AGNOSTIC_METHODS, LAYER_METHODS, type Method } from '../../../preload/contract';
 
 export const METHOD_LABELS: Record<Method, string> = {
   gradcam: 'Grad-CAM',
@@ -35,7 +35,7 @@ export function usesLayer(method: Method): boolean {
 
 /** Methods whose map ignores the chosen class (the host says so per result: HeatmapResult.classAgnostic). */
 export function isClassAgnostic(method: Method): boolean {
-  return method === 'eigencam';
+  return CLASS_AGNOSTIC_METHODS.includes(method);
 }
 
 export function formatShape(shape: number[]): string {

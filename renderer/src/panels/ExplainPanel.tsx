@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { CAM_METHODS, COLORMAPS, SALIENCY_METHODS, type Colormap, type HeatmapResult, type Method } from '../../../preload/contract';
+import { CAM_METHODS, COLORMAPS, methodOptionOf, SALIENCY_METHODS, type Colormap, type HeatmapResult, type Method } from '../../../preload/contract';
 import { NumberField } from '../chrome/NumberField';
 import { Section } from '../chrome/Section';
 import { JobProgress } from '../chrome/StatusBar';
@@ -8,7 +8,7 @@ import { colormapGradient } from '../lib/colormaps';
 import { layerLabel, methodTitle, pinnedLabel } from '../lib/heatmapLabels';
 import { formatPercent, isClassAgnostic, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
 import { useStudio } from '../store';
-import { explainSpecOf, heatmapKeyOf, methodOptionOf, type MethodOptions } from '../store/explain';
+import { explainSpecOf, heatmapKeyOf, type MethodOptions } from '../store/explain';
 import { LayerSelect } from './LayerSelect';
 
 const COLORMAP_LABELS: Record<Colormap, string> = {

@@ -2,8 +2,9 @@ import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../chrome/Section';
 import { JobProgress } from '../chrome/StatusBar';
 import { folderName, withoutFileName } from '../lib/text';
+import { templateError } from '../../../preload/contract';
 import { useStudio } from '../store';
-import { batchFolderOf, defaultOutDir, templateError, type BatchRecord, type DreamExportKind } from '../store/export';
+import { batchFolderOf, defaultOutDir, type BatchRecord, type DreamExportKind } from '../store/export';
 
 const DREAM_EXPORTS: Record<DreamExportKind, string> = {
   frame: 'Current frame (PNG)',

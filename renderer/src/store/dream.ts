@@ -1,8 +1,9 @@
-import type { DreamResult, DreamSpec, HostEvent } from '../../../preload/contract';
+import { DREAM_DEFAULTS, MAX_DREAM_LAYERS, MAX_LAYER_WEIGHT, requestDefaults, type DreamResult, type DreamSpec, type HostEvent } from '../../../preload/contract';
+import { parseLayerList, type LayerListProblem, type LayerWeight } from '../../../preload/layer-list';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { loadImage } from '../lib/dataUrl';
 import { currentModel } from './model';
-import { withJob } from './jobs';
+import { cancelQuietly, withJob } from './jobs';
 import type { SliceCreator, StudioState } from './types';
 
 export interface DreamParams {
@@ -94,28 +95,36 @@ export const MAX_FRAMES = 600;
 
 export const DEFAULT_DREAM_PARAMS: DreamParams = {
   layersText: '',
-  objective: 'mean',
-  octaves: 3,
-  octaveScale: 1.4,
-  steps: 10,
-  stepSize: 0.01,
-  maxSize: 512,
-  seed: 1,
+  objective: DREAM_DEFAULTS.objective,
+  octaves: DREAM_DEFAULTS.octaves,
+  octaveScale: DREAM_DEFAULTS.octaveScale,
+  steps: DREAM_DEFAULTS.steps,
+  stepSize: DREAM_DEFAULTS.stepSize,
+  maxSize: DREAM_DEFAULTS.maxSize,
+  seed: DREAM_DEFAULTS.seed,
   channelLayer: '',
   channelIndex: null,
 };
 
-export function parseDreamLayers(text: string): { layers: NonNullable<DreamSpec['layers']>; error: string | null } {
-  const layers: NonNullable<DreamSpec['layers']> = [];
-  for (const token of text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean)) {
-    const match = token.match(/^([^:\s]+)\s*(?::\s*(\S+))?$/);
-    if (!match) return { layers, error: `"${token}" is not "layer:weight"` };
-    const weight = match[2] === undefined ? 1 : Number(match[2]);
-    if (!Number.isFinite(weight) || Math.abs(weight) > 100) return { layers, error: `weight of ${match[1]} must be a number between -100 and 100` };
-    layers.push({ name: match[1]!, weight });
+/** A layers-field problem as the studio says it. */
+function layerProblemText(problem: LayerListProblem): string {
+  switch (problem.kind) {
+    case 'syntax':
+      return `"${problem.part.trim()}" is not "layer:weight"`;
+    case 'not-a-number':
+    case 'out-of-range':
+      return `weight of ${problem.name} must be a number between -${MAX_LAYER_WEIGHT} and ${MAX_LAYER_WEIGHT}`;
+    case 'too-many':
+      return `at most ${MAX_DREAM_LAYERS} layers`;
+    case 'empty':
+      return 'name at least one layer, e.g. mixed3:1';
   }
-  if (layers.length > 20) return { layers, error: 'at most 20 layers' };
-  return { layers, error: layers.length ? null : 'name at least one layer, e.g. mixed3:1' };
+}
+
+/** The layers field: the layers it names, and its first problem in words (null: none). */
+export function parseDreamLayers(text: string): { layers: LayerWeight[]; error: string | null } {
+  const { layers, problems } = parseLayerList(text);
+  return { layers, error: problems[0] ? layerProblemText(problems[0]) : null };
 }
 
 /** The first named layer the model does not have, as the studio says it; null when all exist. */
@@ -211,7 +220,7 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
     ...NO_DREAM,
     followLive: true,
     playing: false,
-    fps: 8,
+    fps: requestDefaults('export:dream').fps,
     compare: false,
     divider: 0.5,
 
@@ -255,7 +264,7 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
         octaveScale: params.octaveScale,
         steps: params.steps,
         stepSize: params.stepSize,
-        tile: 512,
+        tile: DREAM_DEFAULTS.tile,
         maxSize: params.maxSize,
         seed: params.seed,
         ...(guide ? { guide } : {}),
@@ -292,7 +301,7 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
 
     resetDream() {
       const { dreamJob, dreamStatus, frames } = get();
-      if (dreamJob && dreamStatus === 'running') void api().call('job:cancel', { jobId: dreamJob }).catch(() => undefined);
+      if (dreamJob && dreamStatus === 'running') cancelQuietly(dreamJob);
       set({ ...NO_DREAM, playing: false, compare: false });
       releaseFrames(frames);
     },

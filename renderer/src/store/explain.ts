@@ -1,7 +1,18 @@
-import type { Colormap, FaithfulnessResult, FeatureMapsResult, HeatmapResult, Method, RequestOf } from '../../../preload/contract';
-import { api, newJobId } from '../lib/api';
+import {
+  EXPLAIN_DEFAULTS,
+  methodOptionOf,
+  type Colormap,
+  type ExplainSpec,
+  type FaithfulnessResult,
+  type FeatureMapsResult,
+  type HeatmapResult,
+  type Method,
+  type MethodOption,
+  type RequestOf,
+} from '../../../preload/contract';
+import { api } from '../lib/api';
 import { METHOD_LABELS } from '../lib/methods';
-import { withJob } from './jobs';
+import { withReplacingJob } from './jobs';
 import type { SliceCreator, StudioState } from './types';
 
 /** What the studio sends: the request's input shape (fields with defaults may be left out). */
@@ -9,25 +20,14 @@ export type ExplainRequestSpec = RequestOf<'explain:heatmap'>['spec'];
 
 export type FeatureSort = 'index' | 'mean-desc' | 'mean-asc';
 
-/** The per-method knobs of explainSpec (each applies to one method only). */
-export interface MethodOptions {
-  scorecamChannels: number;
-  samples: number;
-  steps: number;
-}
+/** The per-method knobs of explainSpec (each applies to one method only: METHOD_OPTION). */
+export type MethodOptions = Pick<ExplainSpec, MethodOption>;
 
-export const DEFAULT_METHOD_OPTIONS: MethodOptions = { scorecamChannels: 128, samples: 25, steps: 64 };
-
-const OPTION_OF_METHOD: Partial<Record<Method, keyof MethodOptions>> = {
-  scorecam: 'scorecamChannels',
-  smoothgrad: 'samples',
-  'integrated-gradients': 'steps',
+export const DEFAULT_METHOD_OPTIONS: MethodOptions = {
+  scorecamChannels: EXPLAIN_DEFAULTS.scorecamChannels,
+  samples: EXPLAIN_DEFAULTS.samples,
+  steps: EXPLAIN_DEFAULTS.steps,
 };
-
-/** Which option the method reads, if any. */
-export function methodOptionOf(method: Method): keyof MethodOptions | null {
-  return OPTION_OF_METHOD[method] ?? null;
-}
 
 /** Only the option the method reads, so changing another one does not call for a new map. */
 export function methodOptionsSpec(method: Method, options: MethodOptions): Partial<MethodOptions> {
@@ -117,12 +117,12 @@ export function heatmapKeyOf(spec: ExplainRequestSpec | null): string | null {
 }
 
 export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
-  method: 'gradcam',
+  method: EXPLAIN_DEFAULTS.method,
   layer: null,
   classIndex: null,
-  colormap: 'jet',
-  alpha: 0.5,
-  threshold: 0,
+  colormap: EXPLAIN_DEFAULTS.colormap,
+  alpha: EXPLAIN_DEFAULTS.alpha,
+  threshold: EXPLAIN_DEFAULTS.threshold,
   methodOptions: { ...DEFAULT_METHOD_OPTIONS },
   heatmap: null,
   heatmapKey: null,
@@ -154,23 +154,12 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
       get().toast('info', 'Choose a photo first.');
       return;
     }
-    const previous = get().heatmapJob;
-    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
-    const jobId = newJobId();
-    set({ heatmapJob: jobId });
-    await withJob(
-      get,
-      'heatmap',
-      `${METHOD_LABELS[spec.method ?? 'gradcam']} heatmap`,
-      async () => {
-        const result = await api().call('explain:heatmap', { jobId, spec });
-        if (get().selectedPath === spec.path && get().modelId === spec.model) {
-          set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), heatmapSpec: spec, layerVisible: { ...get().layerVisible, heatmap: true } });
-        }
-      },
-      { jobId, quietCancel: () => get().heatmapJob !== jobId },
-    );
-    if (get().heatmapJob === jobId) set({ heatmapJob: null });
+    await withReplacingJob(get, set, 'heatmapJob', 'heatmap', `${METHOD_LABELS[spec.method ?? EXPLAIN_DEFAULTS.method]} heatmap`, async (jobId) => {
+      const result = await api().call('explain:heatmap', { jobId, spec });
+      if (get().selectedPath === spec.path && get().modelId === spec.model) {
+        set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), heatmapSpec: spec, layerVisible: { ...get().layerVisible, heatmap: true } });
+      }
+    });
   },
 
   async measureFaithfulness() {
@@ -179,22 +168,11 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
       get().toast('info', 'Show a heatmap first.');
       return;
     }
-    const previous = get().faithfulnessJob;
-    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
     const key = heatmapKeyOf(spec);
-    const jobId = newJobId();
-    set({ faithfulnessJob: jobId });
-    await withJob(
-      get,
-      'faithfulness',
-      `Faithfulness of ${METHOD_LABELS[spec.method ?? 'gradcam']}`,
-      async () => {
-        const result = await api().call('explain:faithfulness', { jobId, spec });
-        if (get().heatmapKey === key) set({ faithfulness: result, faithfulnessKey: key });
-      },
-      { jobId, quietCancel: () => get().faithfulnessJob !== jobId },
-    );
-    if (get().faithfulnessJob === jobId) set({ faithfulnessJob: null });
+    await withReplacingJob(get, set, 'faithfulnessJob', 'faithfulness', `Faithfulness of ${METHOD_LABELS[spec.method ?? EXPLAIN_DEFAULTS.method]}`, async (jobId) => {
+      const result = await api().call('explain:faithfulness', { jobId, spec });
+      if (get().heatmapKey === key) set({ faithfulness: result, faithfulnessKey: key });
+    });
   },
 
   pinAsB() {
@@ -217,21 +195,10 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
       get().toast('info', path ? 'Choose a layer first.' : 'Choose a photo first.');
       return;
     }
-    const previous = get().featureJob;
-    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
-    const jobId = newJobId();
-    set({ featureJob: jobId });
-    await withJob(
-      get,
-      'featureMaps',
-      `Feature maps of ${layer}`,
-      async () => {
-        const result = await api().call('explain:featureMaps', { jobId, path, model, layer });
-        if (get().selectedPath === path && get().modelId === model) set({ featureMaps: result, selectedChannel: null });
-      },
-      { jobId, quietCancel: () => get().featureJob !== jobId },
-    );
-    if (get().featureJob === jobId) set({ featureJob: null });
+    await withReplacingJob(get, set, 'featureJob', 'featureMaps', `Feature maps of ${layer}`, async (jobId) => {
+      const result = await api().call('explain:featureMaps', { jobId, path, model, layer });
+      if (get().selectedPath === path && get().modelId === model) set({ featureMaps: result, selectedChannel: null });
+    });
   },
 
   selectChannel(channel) {

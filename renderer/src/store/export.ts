@@ -1,4 +1,4 @@
-import type { BatchResult, ExportResult, FolderListing } from '../../../preload/contract';
+import { DEFAULT_EXPORT_TEMPLATE, templateError, type BatchResult, type ExportResult, type FolderListing } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { explainSettingsOf, explainSpecOf } from './explain';
 import { withJob } from './jobs';
@@ -13,8 +13,6 @@ export interface ExportRecord {
 }
 
 export type BatchScope = 'folder' | 'selection';
-
-export const DEFAULT_BATCH_TEMPLATE = '{name}-{method}';
 
 export interface BatchRecord {
   scope: BatchScope;
@@ -64,15 +62,6 @@ export function overwriteQuestion(message: string): string {
   const count = message.split('\n').filter((line) => /: already exists\b/.test(line)).length;
   const replace = count > 1 ? `Replace all ${count} files?` : count === 1 ? 'Replace this file?' : 'Replace the existing file(s)?';
   return `${message}\n\n${replace}`;
-}
-
-/** Why a name template cannot be used, or null. */
-export function templateError(template: string): string | null {
-  if (!template.trim()) return 'type a name template, e.g. {name}-{method}';
-  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!).filter((key) => !/^(name|method|layer|class|index)(:\d+)?$/.test(key));
-  if (unknown.length) return `unknown placeholder {${unknown[0]}} (use {name} {method} {layer} {class})`;
-  if (!template.includes('{name}')) return 'include {name}, or every photo writes the same file';
-  return null;
 }
 
 /** Where exports go when the user has not chosen: a subfolder of the opened folder. */
@@ -126,7 +115,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
     lastExport: null,
     exporting: false,
     batchRawMaps: false,
-    batchTemplate: DEFAULT_BATCH_TEMPLATE,
+    batchTemplate: DEFAULT_EXPORT_TEMPLATE,
     batchJob: null,
     lastBatch: null,
     batchNote: null,

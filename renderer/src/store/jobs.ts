@@ -1,6 +1,6 @@
 // Runs one host job: registers it for the status bar (progress, cancel) and turns failures into toasts.
 import type { ErrorCode } from '../../../preload/contract';
-import { errorCode, errorMessage, newJobId } from '../lib/api';
+import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import type { JobKind, StudioState } from './types';
 
 export interface JobOptions {
@@ -38,4 +38,34 @@ export async function withJob<T>(
   } finally {
     get().endJob(jobId);
   }
+}
+
+/** Asks the host to stop a job the studio no longer wants; nobody is told, whatever the answer. */
+export function cancelQuietly(jobId: string): void {
+  void api().call('job:cancel', { jobId }).catch(() => undefined);
+}
+
+/** State fields that hold the id of the one running job of their kind. */
+export type JobSlot = 'classifyJob' | 'heatmapJob' | 'faithfulnessJob' | 'featureJob';
+
+/**
+ * Runs a job that replaces the one in `slot`: the old job is cancelled (quietly, unless `options`
+ * say otherwise), the slot holds the new id while it runs and is cleared after unless a newer job took it.
+ */
+export async function withReplacingJob<T>(
+  get: () => StudioState,
+  set: (partial: Partial<StudioState>) => void,
+  slot: JobSlot,
+  kind: JobKind,
+  label: string,
+  run: (jobId: string) => Promise<T>,
+  options: Omit<JobOptions, 'jobId'> = {},
+): Promise<T | undefined> {
+  const previous = get()[slot];
+  if (previous) cancelQuietly(previous);
+  const jobId = newJobId();
+  set({ [slot]: jobId });
+  const result = await withJob(get, kind, label, run, { quietCancel: () => get()[slot] !== jobId, ...options, jobId });
+  if (get()[slot] === jobId) set({ [slot]: null });
+  return result;
 }

@@ -1,6 +1,6 @@
-import type { CatalogueModel, Classification, LayerSummary, ModelSummary } from '../../../preload/contract';
+import { DEFAULT_MODEL, type CatalogueModel, type Classification, type LayerSummary, type ModelSummary } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
-import { withJob } from './jobs';
+import { withJob, withReplacingJob } from './jobs';
 import type { SliceCreator } from './types';
 
 export interface ModelSlice {
@@ -161,7 +161,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
         await get().openModel(wanted);
         if (get().models.some((model) => model.id === wanted)) return;
       }
-      const chosen = models.find((model) => model.id === wanted) ?? models.find((model) => model.id === 'inception_v3') ?? models[0];
+      const chosen = models.find((model) => model.id === wanted) ?? models.find((model) => model.id === DEFAULT_MODEL) ?? models[0];
       if (!chosen) return;
       if (chosen.id !== wanted) set({ modelId: chosen.id });
       if (!get().dreamParams.layersText) get().resetDreamLayers();
@@ -212,21 +212,19 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
     const path = get().selectedPath;
     const model = get().modelId;
     if (!path || !model) return;
-    const previous = get().classifyJob;
-    if (previous) void api().call('job:cancel', { jobId: previous }).catch(() => undefined);
     const name = path.split(/[\\/]/).pop() ?? path;
-    const jobId = newJobId();
-    set({ classifyJob: jobId, classifyError: null });
-    await withJob(
+    set({ classifyError: null });
+    await withReplacingJob(
       get,
+      set,
+      'classifyJob',
       'classify',
       `Classifying ${name}`,
-      async () => {
-        const result = await api().call('explain:classify', { jobId, path, model, top: 5 });
+      async (jobId) => {
+        const result = await api().call('explain:classify', { jobId, path, model });
         if (get().selectedPath === path && get().modelId === model) set({ classification: result });
       },
       {
-        jobId,
         quietCancel: true,
         // A photo that cannot be read is already reported on the canvas; say it in the panel too.
         onError: (error) => {
@@ -235,6 +233,5 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
         },
       },
     );
-    if (get().classifyJob === jobId) set({ classifyJob: null });
   },
 });

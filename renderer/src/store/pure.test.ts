@@ -4,7 +4,8 @@ import type { FolderListing, ModelSummary } from '../../../preload/contract';
 import { containBox } from '../canvas/geometry';
 import { bytesProgress } from '../lib/text';
 import { dreamChannelError, octaveStarts, parseDreamLayers, visualiseLabel, type DreamFrame } from './dream';
-import { defaultOutDir, templateError } from './export';
+import { templateError } from '../../../preload/contract';
+import { defaultOutDir } from './export';
 import { allPhotos, nextMultiSelection, rootOf, visiblePhotos, withListing } from './library';
 import { withModel } from './model';
 
