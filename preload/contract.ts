@@ -48,7 +48,10 @@ export const explainSpec = z.object({
   /** Map values below this (0..1, after normalisation) are not coloured. */
   threshold: z.number().min(0).max(1).default(0),
   /** For user models: pixel values 0..255 map linearly onto [min, max] (overrides the model's metadata). */
-  inputRange: z.tuple([z.number(), z.number()]).optional(),
+  inputRange: z
+    .tuple([z.number().min(-1e6).max(1e6), z.number().min(-1e6).max(1e6)])
+    .refine(([min, max]) => min < max, 'inputRange must be [min, max] with min < max')
+    .optional(),
   /** Score-CAM: score only the channels with the highest mean activation (one forward pass each). */
   scorecamChannels: z.number().int().min(1).max(100_000).default(128),
   /** SmoothGrad: noisy copies averaged. */

@@ -1,7 +1,7 @@
 // A hand-written TF GraphModel (conv → relu → mean → matmul → softmax) through loadModelFromDir (cpu).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadModelFromDir } from './loadDir';
@@ -110,6 +110,25 @@ test('a manifest that names a weight file outside the model folder is refused', 
     await expect(loadModelFromDir(evil)).rejects.toThrow(/weight file ".*weights\.bin" is outside the model folder/);
   } finally {
     await rm(evil, { recursive: true, force: true });
+  }
+});
+
+test('a weight file that is a link pointing out of the model folder is refused, and so is an inverted inputRange', async () => {
+  const linked = await mkdtemp(join(tmpdir(), 'convscope-linked-model-'));
+  try {
+    await writeFile(join(linked, 'model.json'), await readFile(join(dir, 'model.json')));
+    await symlink(join(dir, 'weights.bin'), join(linked, 'weights.bin'));
+    await expect(loadModelFromDir(linked)).rejects.toThrow(/weight file "weights\.bin" links outside the model folder/);
+    await rm(join(linked, 'weights.bin'));
+    await writeFile(join(linked, 'weights.bin'), await readFile(join(dir, 'weights.bin')));
+    await writeFile(join(linked, 'metadata.json'), JSON.stringify({ inputRange: [1, 0] }));
+    await expect(loadModelFromDir(linked)).rejects.toThrow(/"inputRange" must be \[min, max\] with min < max/);
+    await writeFile(join(linked, 'metadata.json'), JSON.stringify({ inputRange: [0, 1] }));
+    const model = await loadModelFromDir(linked);
+    expect(model.id).toBe(linked);
+    model.dispose();
+  } finally {
+    await rm(linked, { recursive: true, force: true });
   }
 });
 

@@ -48,6 +48,10 @@ describe('handler table', () => {
     expect(JSON.stringify(missing)).toContain('library:open: path');
     const wrongType = await dispatch('explain:classify', { jobId: 'j', path: 42, model: 'inception_v3' });
     expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    for (const inputRange of [[1e308, -1e308], [1, 1], [0, 2e6]]) {
+      const range = await dispatch('explain:heatmap', { jobId: 'r', spec: { path: '/photos/a.jpg', model: 'inception_v3', inputRange } });
+      expect(range).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
     const tooLong = await dispatch('library:open', { path: 'x'.repeat(5000) });
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
