@@ -33,6 +33,11 @@ export const DEFAULT_MODEL = 'inception_v3';
 /** Limits of a dream's layer list (dreamSpec.layers). */
 export const MAX_DREAM_LAYERS = 20;
 export const MAX_LAYER_WEIGHT = 100;
+/**
+ * The compute process keeps the frames of this many of the latest dreams (finished, or cancelled
+ * with frames) for export; the studio keeps the timelines of as many for coming back to a photo.
+ */
+export const KEPT_DREAMS = 3;
 
 export const explainSpec = z.object({
   path,
@@ -321,7 +326,7 @@ export interface DreamResult {
   frames: number;
   width: number;
   height: number;
-  /** Parameters actually used (defaults filled), for "dream again like this". */
+  /** Parameters actually used (defaults filled): the studio loads them back ("Load this dream’s settings"). */
   spec: DreamSpec;
   /** e.g. "no gradient: …", "octaves clamped to 2 …" */
   notes: string[];

@@ -113,6 +113,15 @@ describe('convscope CLI', () => {
     expect(readFileSync(join(third, 'frame-0002.png')).equals(readFileSync(join(first, 'frame-0002.png')))).toBe(true);
   });
 
+  it('dream --animate writes the animation beside the frames, named with its format like the studio does', () => {
+    const dir = join(out, 'animate');
+    const result = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '2', '--animate', 'gif');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(join(dir, 'rocket-dream-gif.gif'));
+    expect(readFileSync(join(dir, 'rocket-dream-gif.gif')).toString('ascii', 0, 3)).toBe('GIF');
+    expect(JSON.parse(readFileSync(join(dir, 'rocket-dream-gif.json'), 'utf8'))).toMatchObject({ app: 'convscope', frames: 2, animation: { format: 'gif', file: 'rocket-dream-gif.gif' } });
+  });
+
   it('dream never writes over a folder of files Convscope did not write, even with --overwrite', () => {
     const dir = join(out, 'dream-foreign');
     mkdirSync(dir);
@@ -196,6 +205,15 @@ describe('convscope CLI', () => {
     expect(fourth.code).toBe(1);
     expect(fourth.stdout).toMatch(/^2 written, 0 already done, 1 failed/);
     expect(fourth.stdout).toContain(`failed: ${join(folder, 'rocket.jpg')}: ${join(folder, 'rocket-gradcam.png')}: is an original photo; exports never overwrite inputs`);
+    // scan still lists every file, and says which ones Convscope wrote.
+    const scan = convscope('scan', folder, '--json');
+    expect(scan.code).toBe(0);
+    const entries = JSON.parse(scan.stdout) as { name: string; notes: string[] }[];
+    expect(entries.map((entry) => entry.name).sort()).toEqual(readdirSync(folder).sort());
+    const ours = entries.filter((entry) => entry.notes.some((note) => note.startsWith('a Convscope export'))).map((entry) => entry.name);
+    expect(ours.sort()).toEqual(['chelsea-gradcam.json', 'chelsea-gradcam.png', 'rocket-gradcam-gradcam.json', 'rocket-gradcam-gradcam.png', 'summary.json']);
+    expect(entries.find((entry) => entry.name === 'rocket-gradcam.png')?.notes).toEqual([]); // no sidecar left: the user's
+    expect(convscope('scan', folder).stdout).toMatch(/chelsea-gradcam\.png\tpng\t451×300\tok\t\(a Convscope export/);
   });
 
   it('scan accounts for every file with status and upright size', () => {

@@ -61,7 +61,7 @@ program
   .description('Deep Dream: one PNG per iteration plus the final image')
   .requiredOption('--out <dir>', 'output folder')
   .option('--model <name|dir>', 'model', DREAM_DEFAULTS.model)
-  .option('--layers <list>', 'layers with weights, e.g. mixed3:1,mixed5:1.5', parseLayers)
+  .option('--layers <list>', 'layers with weights, e.g. mixed3:1,mixed5:2 (default: the model\'s, mixed3:1,mixed5:1 on InceptionV3)', parseLayers)
   .option('--channel <layer:n>', 'maximise one channel instead', parseChannel)
   .addOption(new Option('--objective <kind>', 'mean or mean-square of the activations').choices(DREAM_OBJECTIVES).default(DREAM_DEFAULTS.objective))
   .option('--octaves <n>', 'octave count', parseNumber('--octaves', numberRange(dreamField.octaves)), DREAM_DEFAULTS.octaves)

@@ -184,6 +184,20 @@ export function positiveInt(value: number | undefined, fallback: number, name: s
   return value;
 }
 
+/**
+ * Batches of at most `maxBatch` items that start small and double (1, 2, 4, … maxBatch): the first
+ * progress event of a slow method comes after one item instead of a whole batch, and the later
+ * batches keep the batching speed-up. Returns [start, count] pairs covering 0..total.
+ */
+export function rampedBatches(total: number, maxBatch: number): [number, number][] {
+  const batches: [number, number][] = [];
+  let size = 1;
+  for (let start = 0; start < total; start += size, size = Math.min(maxBatch, size * 2)) {
+    batches.push([start, Math.min(Math.min(size, maxBatch), total - start)]);
+  }
+  return batches;
+}
+
 export type MethodFn = (
   model: CnnModel,
   input: tf.Tensor4D,

@@ -136,6 +136,14 @@ describe('saliency methods', () => {
     expect(out.completenessGap).toBeLessThan(1e-4);
   });
 
+  it('Integrated Gradients reports progress at once, then after 1, 2, 4… path points (batches up to 8)', async () => {
+    const calls: [number, number][] = [];
+    const ramped = await explain(smooth, input, { method: 'integrated-gradients', layer: 'feat', classIndex: 0, igSteps: 23, onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls.map(([done]) => done)).toEqual([0, 1, 3, 7, 15, 23, 24]);
+    expect(calls.every(([, total]) => total === 24)).toBe(true);
+    expect(ramped.completenessGap).toBeLessThan(0.05);
+  });
+
   it('Integrated Gradients on a smooth (tanh) net: completeness gap small, shrinking with steps', async () => {
     const fine = await explain(smooth, input, { method: 'integrated-gradients', layer: 'feat', classIndex: 0, igSteps: 64 });
     const coarse = await explain(smooth, input, { method: 'integrated-gradients', layer: 'feat', classIndex: 0, igSteps: 1 });

@@ -108,7 +108,26 @@ describe('Score-CAM', () => {
     });
     const all = await explain(plain, input, { method: 'scorecam', layer: 'feat', classIndex: 2, scorecamBatch: 64 });
     expectClose(one.map.data, all.map.data, 1e-6);
-    expect(calls).toEqual([[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+    // At once (no total before the layer is read), after the forward pass, then per batch.
+    expect(calls).toEqual([[0, 0], [0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+  });
+
+  it('says something before any forward pass, and after one masked input, not a whole batch', async () => {
+    const events: string[] = [];
+    const watched = Object.create(plain, {
+      run: { value: (...args: Parameters<typeof plain.run>) => (events.push(`run ${args[0].shape[0]}`), plain.run(...args)) },
+    }) as typeof plain;
+    const out = await explain(watched, input, {
+      method: 'scorecam',
+      layer: 'feat',
+      classIndex: 2,
+      scorecamBatch: 16,
+      onProgress: (done, total) => events.push(`${done}/${total}`),
+    });
+    expectClose(out.map.data, expectedScoreCam(image, H, W, 2, 1), 1e-5);
+    // Batches of 1, 2, then the rest: the batching speed-up stays for the later ones.
+    expect(events.slice(0, 3)).toEqual(['0/0', 'run 1', '0/4']);
+    expect(events.slice(3)).toEqual(['run 1', '1/4', 'run 2', '3/4', 'run 1', '4/4']);
   });
 
   it('cancels between batches with an AbortError and leaks no tensor', async () => {

@@ -14,6 +14,8 @@ export interface DreamRecord {
   height?: number;
   /** What the dream said about itself (clamped octaves, no gradient, …), when known. */
   notes?: readonly string[];
+  /** Cancelled part-way: `frames` are the ones made until then. */
+  cancelled?: boolean;
 }
 
 export function dreamRecord(dream: DreamRecord): Record<string, unknown> {
@@ -24,5 +26,6 @@ export function dreamRecord(dream: DreamRecord): Record<string, unknown> {
     frames: dream.frames,
     ...(dream.width !== undefined ? { width: dream.width, height: dream.height } : {}),
     ...(dream.notes ? { notes: [...dream.notes] } : {}),
+    ...(dream.cancelled ? { cancelled: true } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { ApiError } from '../../preload/errors';
 import { ExistsError, writeFileAtomic } from './atomic';
 import { assertNotAnInput } from './same-path';
-import { readConvscopeJson, sidecarPathFor } from './sidecar';
+import { readConvscopeJson, readConvscopeJsonAsync, sidecarPathFor } from './sidecar';
 
 export type Owner = 'absent' | 'convscope' | 'foreign';
 
@@ -88,6 +88,46 @@ export async function framesFolderOwner(folder: string): Promise<Owner> {
   const names = await readdir(folder);
   const onlyFrames = names.every((name) => FRAME_FILE.test(name) || name === 'parameters.json');
   return onlyFrames && (await recordOwner(join(folder, 'parameters.json'))) === 'convscope' ? 'convscope' : 'foreign';
+}
+
+/** The files a CLI dream or a frames export writes beside its parameters.json. */
+const DREAM_FOLDER_FILE = (name: string): boolean => FRAME_FILE.test(name) || name === 'final.png';
+
+/**
+ * Which of `names` (files of the folder `dir`) Convscope wrote, by the same records as above: an
+ * image whose sidecar beside it is Convscope's (and is not the sidecar of this very file as an
+ * original: a photo a.jpg beside the export a.png + a.json stays the user's), a frame or final.png
+ * of a folder whose parameters.json is Convscope's, and Convscope's JSON records themselves.
+ * `siblings`: every file name in the folder, so that no record is read where none exists (a folder
+ * of photos without JSON files costs no read at all).
+ */
+export async function convscopeFilesAmong(dir: string, names: readonly string[], siblings: ReadonlySet<string>): Promise<Set<string>> {
+  const records = new Map<string, Promise<Record<string, unknown> | null>>();
+  const record = (name: string) => {
+    let read = records.get(name);
+    if (!read) records.set(name, (read = readConvscopeJsonAsync(join(dir, name))));
+    return read;
+  };
+  const dreamFolder = siblings.has('parameters.json') && (await record('parameters.json')) !== null;
+  const ours = new Set<string>();
+  await Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name);
+      if (extname(name).toLowerCase() === '.json') {
+        if (await record(name)) ours.add(name);
+        return;
+      }
+      if (dreamFolder && DREAM_FOLDER_FILE(name)) {
+        ours.add(name);
+        return;
+      }
+      const sidecar = basename(sidecarPathFor(path));
+      if (sidecar === name || !siblings.has(sidecar)) return;
+      const document = await record(sidecar);
+      if (document && !(typeof document.photo === 'string' && resolve(document.photo) === resolve(path))) ours.add(name);
+    }),
+  );
+  return ours;
 }
 
 /** An export with a sidecar beside it (overlay, dream frame, animation), plus an optional raw map. In write order. */

@@ -1,5 +1,6 @@
 // The JSON written next to every export: what made it, so it can be reproduced.
 import { lstatSync, readFileSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { APP_VERSION } from '../app-version';
 
@@ -14,13 +15,32 @@ export function sidecarPathFor(file: string): string {
   return file.slice(0, file.length - extname(file).length) + '.json';
 }
 
+/** The document if it is one Convscope wrote (an object whose app is "convscope"), else null. */
+function convscopeDocument(text: string): Record<string, unknown> | null {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    return (parsed as { app?: unknown }).app === 'convscope' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The JSON document at `file` if Convscope wrote it (a regular file whose app is "convscope"), else null. */
 export function readConvscopeJson(file: string): Record<string, unknown> | null {
   try {
     if (!lstatSync(file).isFile()) return null;
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-    return (parsed as { app?: unknown }).app === 'convscope' ? (parsed as Record<string, unknown>) : null;
+    return convscopeDocument(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** readConvscopeJson without blocking (folder listings read many). */
+export async function readConvscopeJsonAsync(file: string): Promise<Record<string, unknown> | null> {
+  try {
+    if (!(await lstat(file)).isFile()) return null;
+    return convscopeDocument(await readFile(file, 'utf8'));
   } catch {
     return null;
   }

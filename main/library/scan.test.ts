@@ -1,10 +1,11 @@
 import { realpathSync } from 'node:fs';
-import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHOTOS, photo } from '../testing/paths';
-import { listFolder, scanFolder } from './scan';
+import { sidecarJson } from '../export/sidecar';
+import { CONVSCOPE_EXPORT_NOTE, listFolder, scanFolder } from './scan';
 import { FolderError } from './walk';
 
 let tmp: string;
@@ -62,13 +63,83 @@ describe('listFolder', () => {
     expect(ms).toBeLessThan(2000);
   });
 
-  it('rejects a missing folder with a FolderError', async () => {
+  it('rejects a missing folder with a FolderError that says so, and a file as not a folder', async () => {
     await expect(listFolder(join(tmp, 'nope'))).rejects.toBeInstanceOf(FolderError);
-    await expect(listFolder(photo('everyday/chelsea.png'))).rejects.toThrow(/not a folder/);
+    await expect(listFolder(join(tmp, 'nope'))).rejects.toThrow(`${join(tmp, 'nope')}: does not exist`);
+    await expect(listFolder(photo('everyday/chelsea.png'))).rejects.toThrow(/: not a folder$/);
+    await expect(listFolder(join(photo('everyday/chelsea.png'), 'below'))).rejects.toThrow(/: not a folder$/);
+  });
+
+  it('leaves out what Convscope wrote (sidecar or dream parameters.json beside it), never the user\'s photos', async () => {
+    const root = await convscopeFolder();
+    const listing = await listFolder(root);
+    expect(listing.photos.map((p) => p.relPath).sort()).toEqual([
+      'a.jpg',
+      'chelsea.png',
+      join('dream-foreign', 'frame-0001.png'),
+      join('dream', 'mine.jpg'),
+      join('exports', 'chelsea-gradcam-no-sidecar.png'),
+      'rocket.jpg',
+      'rocket.png',
+    ].sort());
   });
 });
 
+/** Photos beside files Convscope wrote, and look-alikes it did not write. */
+let folders = 0;
+async function convscopeFolder(): Promise<string> {
+  const root = join(tmp, `with-exports-${folders++}`);
+  await mkdir(join(root, 'exports'), { recursive: true });
+  await mkdir(join(root, 'dream'));
+  await mkdir(join(root, 'dream-foreign'));
+  const png = photo('everyday/chelsea.png');
+  const jpg = photo('everyday/rocket.jpg');
+  await copyFile(png, join(root, 'chelsea.png'));
+  await copyFile(jpg, join(root, 'rocket.jpg'));
+  // An overlay with its sidecar (the default export folder inside the photo folder).
+  await copyFile(png, join(root, 'exports', 'chelsea-gradcam.png'));
+  await writeFile(join(root, 'exports', 'chelsea-gradcam.json'), sidecarJson({ photo: join(root, 'chelsea.png'), method: 'gradcam' }));
+  // An overlay whose sidecar is gone is no longer provably ours: shown.
+  await copyFile(png, join(root, 'exports', 'chelsea-gradcam-no-sidecar.png'));
+  // A photo with someone else's JSON beside it.
+  await copyFile(png, join(root, 'rocket.png'));
+  await writeFile(join(root, 'rocket.json'), JSON.stringify({ app: 'lightroom' }));
+  // A photo a.jpg beside its export a.png + a.json: the sidecar names a.jpg as its photo.
+  await copyFile(jpg, join(root, 'a.jpg'));
+  await copyFile(png, join(root, 'a.png'));
+  await writeFile(join(root, 'a.json'), sidecarJson({ photo: join(root, 'a.jpg'), method: 'gradcam' }));
+  // A dream's frames and final image beside its parameters.json; a photo the user put there too.
+  await writeFile(join(root, 'dream', 'parameters.json'), sidecarJson({ kind: 'deep-dream', frames: 2 }));
+  await copyFile(png, join(root, 'dream', 'frame-0001.png'));
+  await copyFile(png, join(root, 'dream', 'final.png'));
+  await copyFile(jpg, join(root, 'dream', 'mine.jpg'));
+  // Frames beside a parameters.json Convscope did not write.
+  await writeFile(join(root, 'dream-foreign', 'parameters.json'), '{"frames": 1}');
+  await copyFile(png, join(root, 'dream-foreign', 'frame-0001.png'));
+  return root;
+}
+
 describe('scanFolder', () => {
+  it('still accounts for every file, and notes what Convscope wrote', async () => {
+    const root = await convscopeFolder();
+    const entries = await scanFolder(root);
+    const notes = new Map(entries.map((e) => [relative(root, e.path), e.notes]));
+    expect(entries).toHaveLength(16);
+    const ours = [...notes].filter(([, list]) => list.includes(CONVSCOPE_EXPORT_NOTE)).map(([path]) => path).sort();
+    expect(ours).toEqual(
+      [
+        'a.json',
+        'a.png',
+        join('dream', 'final.png'),
+        join('dream', 'frame-0001.png'),
+        join('dream', 'parameters.json'),
+        join('exports', 'chelsea-gradcam.json'),
+        join('exports', 'chelsea-gradcam.png'),
+      ].sort(),
+    );
+    expect(entries.find((e) => e.name === 'chelsea-gradcam.png')).toMatchObject({ status: 'ok', width: 451, height: 300 });
+  });
+
   it('reports every file of awkward/ (the hidden one with a note) with a truthful status, in order, with progress', async () => {
     const progress: number[] = [];
     const entries = await scanFolder(photo('awkward'), { onProgress: (done, total) => progress.push(done / total) });

@@ -10,13 +10,21 @@ import { walkFolder } from './walk';
 
 const STAT_CONCURRENCY = 32;
 
-/** Every visible photo (by extension, case-insensitive) under `root`, sorted by relPath. */
+/** What `convscope scan` notes on a file Convscope wrote (the library leaves it out). */
+export const CONVSCOPE_EXPORT_NOTE = 'a Convscope export: the library does not show it';
+
+/**
+ * Every visible photo (by extension, case-insensitive) under `root`, sorted by relPath. Files
+ * Convscope wrote (overlays, dream frames: walk.ts) are not photos and are left out, so neither the
+ * library, nor its refresh when the folder changes, nor a batch over it takes them for photos.
+ */
 export async function listFolder(root: string): Promise<FolderListing> {
   const walk = await walkFolder(root, hasImageExtension);
   const skipped = [...walk.skipped];
-  const stats = await mapLimited(walk.files, STAT_CONCURRENCY, (file) => stat(file.path).catch(() => null));
+  const files = walk.files.filter((file) => !file.convscopeExport);
+  const stats = await mapLimited(files, STAT_CONCURRENCY, (file) => stat(file.path).catch(() => null));
   const photos: PhotoEntry[] = [];
-  walk.files.forEach((file, i) => {
+  files.forEach((file, i) => {
     const info = stats[i];
     if (!info) skipped.push({ path: file.path, reason: 'cannot read file information' });
     else photos.push({ path: file.path, relPath: file.relPath, name: file.name, bytes: info.size, mtimeMs: info.mtimeMs });
@@ -30,10 +38,10 @@ export interface ScanOptions {
   concurrency?: number;
 }
 
-/** Every visible file under `root` with its probe result; files without an image extension are errors. */
 /**
- * Every file below `root`, hidden ones included (with a note: the library does not show them), and
- * every link or folder the walk could not follow, as an error entry.
+ * Every file below `root` with its probe result (files without an image extension are errors),
+ * hidden ones and Convscope's own exports included, each with a note (the library does not show
+ * them), and every link or folder the walk could not follow, as an error entry.
  */
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanEntry[]> {
   const walk = await walkFolder(root, () => true, true);
@@ -44,6 +52,7 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
     if (relative(walk.root, file.path).split(sep).some((part) => part.startsWith('.'))) {
       entry.notes.push('hidden file: the library does not show it');
     }
+    if (file.convscopeExport) entry.notes.push(CONVSCOPE_EXPORT_NOTE);
     done += 1;
     options.onProgress?.(done, walk.files.length, entry);
     return entry;

@@ -1,13 +1,17 @@
 // Recursive listing of the visible files under a folder. Hidden entries (leading dot) are skipped;
-// symbolic links are never followed, so nothing outside the folder is ever reached.
+// symbolic links are never followed, so nothing outside the folder is ever reached. Files Convscope
+// wrote (exports: main/export/ownership.ts) are marked, so that no caller takes them for photos.
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import { join, relative } from 'node:path';
+import { convscopeFilesAmong } from '../export/ownership';
 
 export interface WalkedFile {
   path: string;
   relPath: string;
   name: string;
+  /** Convscope wrote it (an overlay, a dream frame, a sidecar…), not the user. */
+  convscopeExport: boolean;
 }
 
 export interface Walk {
@@ -35,7 +39,7 @@ export async function resolveFolder(root: string): Promise<string> {
   } catch (error) {
     if (error instanceof FolderError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FolderError(root, code === 'ENOENT' ? 'folder not found' : code === 'EACCES' ? 'permission denied' : 'cannot open folder');
+    throw new FolderError(root, code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : 'cannot open folder');
   }
   return real;
 }
@@ -59,6 +63,9 @@ export async function walkFolder(root: string, accept: (name: string) => boolean
       skipped.push({ path: dir, reason: `folder not readable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
       continue;
     }
+    // Every file's name (accepted or not: sidecars are .json), to tell exports from photos below.
+    const siblings = new Set<string>();
+    const accepted: string[] = [];
     try {
       for await (const entry of handle) {
         if (entry.name.startsWith('.') && !includeHidden) continue;
@@ -68,12 +75,18 @@ export async function walkFolder(root: string, accept: (name: string) => boolean
           if (accept(entry.name)) skipped.push({ path, reason: 'symbolic link (not followed)' });
         } else if (kind === 'dir') {
           pending.push(path);
-        } else if (kind === 'file' && accept(entry.name)) {
-          files.push({ path, relPath: relative(real, path), name: entry.name });
+        } else if (kind === 'file') {
+          siblings.add(entry.name);
+          if (accept(entry.name)) accepted.push(entry.name);
         }
       }
     } catch (error) {
       skipped.push({ path: dir, reason: `folder not fully readable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+    const exports = await convscopeFilesAmong(dir, accepted, siblings);
+    for (const name of accepted) {
+      const path = join(dir, name);
+      files.push({ path, relPath: relative(real, path), name, convscopeExport: exports.has(name) });
     }
   }
   files.sort(byRelPath);

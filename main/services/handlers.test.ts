@@ -94,7 +94,9 @@ describe('handler table', () => {
     const escape = await dispatch('explain:classify', { jobId: 'j2', path: join(root, 'photos', '..', 'secret.jpg'), model: 'inception_v3' });
     expect(escape).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
     const notFolder = await dispatch('library:open', { path: join(root, 'secret.jpg') });
-    expect(notFolder).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(notFolder).toMatchObject({ ok: false, error: { code: 'invalid-request', message: `${join(root, 'secret.jpg')}: not a folder` } });
+    const missing = await dispatch('library:open', { path: join(root, 'nonexistent', 'photos') });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-request', message: `${join(root, 'nonexistent', 'photos')}: does not exist` } });
     const relativePath = await dispatch('library:open', { path: 'photos' });
     expect(relativePath).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });

@@ -79,8 +79,7 @@ export function createHandlers(deps: HostDeps): Handlers {
 
     async 'library:open'({ path }) {
       if (!isAbsolute(path)) throw new ApiError('invalid-request', `${path}: give the folder's full path`);
-      const info = await stat(path).catch(() => null);
-      if (!info?.isDirectory()) throw new ApiError('invalid-request', `${path}: not a folder`);
+      // "does not exist", "not a folder" (a file), "permission denied": resolveFolder's words.
       const root = await guard.allow(path);
       if (!watchers.has(root)) watchers.set(root, watchFolder(root, () => deps.emit({ type: 'folder-changed', root })));
       return listFolder(root);

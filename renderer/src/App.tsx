@@ -1,6 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, type CSSProperties } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { StudioCanvas } from './canvas/StudioCanvas';
 import { Banner, ConfirmDialog, Toasts } from './chrome/Feedback';
+import { SideResizer } from './chrome/SidePanels';
 import { StatusBar } from './chrome/StatusBar';
 import { ArchitecturePanel } from './panels/ArchitecturePanel';
 import { DreamPanel } from './panels/DreamPanel';
@@ -18,24 +20,32 @@ export function App() {
     void loadAppInfo();
     void loadModels();
   }, []);
+  const { collapsed, sideWidth } = useStudio(useShallow((state) => ({ collapsed: state.collapsed, sideWidth: state.sideWidth })));
+  // Side panel widths: folded away, dragged by the user, or the stylesheet's default for the window size.
+  const width = (side: 'left' | 'right') => (collapsed[side] ? '0px' : sideWidth[side] !== null ? `${sideWidth[side]}px` : undefined);
+  const style = { '--left-width': width('left'), '--right-width': width('right') } as CSSProperties;
 
   return (
-    <div className="app">
+    <div className={`app${collapsed.left ? ' left-collapsed' : ''}${collapsed.right ? ' right-collapsed' : ''}`} style={style}>
       <Banner />
-      <aside className="left">
+      <aside className="left" data-testid="side-left" hidden={collapsed.left}>
         <LibraryPanel />
+        <SideResizer side="left" />
       </aside>
       <main className="center">
         <StudioCanvas />
         <Timeline />
       </main>
-      <aside className="right">
-        <ModelPanel />
-        <ExplainPanel />
-        <FeatureMapsPanel />
-        <DreamPanel />
-        <ExportPanel />
-        <ArchitecturePanel />
+      <aside className="right" data-testid="side-right" hidden={collapsed.right}>
+        <div className="right-scroll">
+          <ModelPanel />
+          <ExplainPanel />
+          <FeatureMapsPanel />
+          <DreamPanel />
+          <ExportPanel />
+          <ArchitecturePanel />
+        </div>
+        <SideResizer side="right" />
       </aside>
       <StatusBar />
       <Toasts />

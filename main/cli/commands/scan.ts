@@ -10,7 +10,8 @@ export async function scanCommand(folder: string, options: { json?: boolean }): 
   for (const entry of entries) {
     const size = entry.width && entry.height ? `${entry.width}×${entry.height}` : '-';
     const status = entry.status === 'ok' ? 'ok' : `error: ${entry.reason}`;
-    process.stdout.write(`${entry.path}\t${entry.format ?? '-'}\t${size}\t${status}\n`);
+    const notes = entry.notes.length ? `\t(${entry.notes.join('; ')})` : '';
+    process.stdout.write(`${entry.path}\t${entry.format ?? '-'}\t${size}\t${status}${notes}\n`);
   }
   const failed = entries.filter((entry) => entry.status === 'error').length;
   process.stderr.write(`${entries.length} files, ${entries.length - failed} ok, ${failed} with errors\n`);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EXPLAIN_DEFAULTS } from '../../../preload/contract';
 import type { CnnModel } from '../../engine/types';
 import { throwIfAborted, yieldToEventLoop } from '../../abort';
-import { finishMap, positiveInt, readLogits, type MethodFn } from '../base';
+import { finishMap, positiveInt, rampedBatches, readLogits, type MethodFn } from '../base';
 import { GRADIENT_BATCH, logitGradients } from './input-gradient';
 
 const GAP_WARNING = 0.05;
@@ -34,9 +34,9 @@ export const integratedGradients: MethodFn = async (model, input, options) => {
   const points = steps + 1;
   const integral = new Float64Array(size);
 
-  for (let start = 0; start < points; start += GRADIENT_BATCH) {
+  options.onProgress?.(0, points, `Integrated Gradients: 0 of ${points} path points`);
+  for (const [start, count] of rampedBatches(points, GRADIENT_BATCH)) {
     throwIfAborted(options.signal);
-    const count = Math.min(GRADIENT_BATCH, points - start);
     const images = new Float32Array(count * size);
     const weights: number[] = [];
     for (let b = 0; b < count; b++) {

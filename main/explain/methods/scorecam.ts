@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LOGITS, type CnnModel } from '../../engine/types';
 import type { ExplainOptions, RawMap } from '../types';
 import { throwIfAborted, yieldToEventLoop } from '../../abort';
-import { channelSums, finishMap, positiveInt, readActivation, weightedSum, type LayerTensor, type MethodFn } from '../base';
+import { channelSums, finishMap, positiveInt, rampedBatches, readActivation, weightedSum, type LayerTensor, type MethodFn } from '../base';
 
 const DEFAULT_BATCH = 16;
 
@@ -56,15 +56,17 @@ export async function scorecamMap(
 ): Promise<{ map: RawMap; notes: string[] }> {
   const batchSize = positiveInt(options.scorecamBatch, DEFAULT_BATCH, 'scorecamBatch');
   const topN = options.scorecamChannels === undefined ? undefined : positiveInt(options.scorecamChannels, 1, 'scorecamChannels');
+  // Said at once (no total yet: the bar moves without a number) and again after the forward pass.
+  options.onProgress?.(0, 0, 'Score-CAM: reading the layer…');
   const activation = await readActivation(model, input, options.layer);
   const channels = selectChannels(activation, topN);
   const activationTensor = tf.tensor4d(activation.data, [1, activation.height, activation.width, activation.channels]);
   const scores = new Float64Array(channels.length);
   try {
-    options.onProgress?.(0, channels.length, 'Score-CAM: scoring channels');
-    for (let start = 0; start < channels.length; start += batchSize) {
+    options.onProgress?.(0, channels.length, `Score-CAM: 0 of ${channels.length} channels`);
+    for (const [start, count] of rampedBatches(channels.length, batchSize)) {
       throwIfAborted(options.signal);
-      const batch = channels.slice(start, start + batchSize);
+      const batch = channels.slice(start, start + count);
       const batchScores = maskedScores(model, input, activationTensor, batch, options.classIndex);
       const values = await batchScores.data();
       batchScores.dispose();

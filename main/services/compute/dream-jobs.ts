@@ -2,7 +2,8 @@
 // to the studio as previews, and optionally to numbered PNG files (CLI).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dreamSpec as dreamSpecSchema, type DreamResult, type DreamSpec, type DreamSpecInput } from '../../../preload/contract';
+import { dreamSpec as dreamSpecSchema, KEPT_DREAMS, type DreamResult, type DreamSpec, type DreamSpecInput } from '../../../preload/contract';
+import { AbortError } from '../../abort';
 import { dream, dreamPlan, visualiseChannel, type DreamFrame, type DreamOutcome } from '../../dream';
 import { FrameStore } from '../../dream/frame-store';
 import { decodePhoto } from '../../image/decode';
@@ -15,7 +16,6 @@ import type { JobContext } from './context';
 import { getModel } from './models';
 
 const PREVIEW_MAX_SIDE = 1024;
-const KEPT_DREAMS = 3;
 
 export interface FinishedDream {
   spec: DreamSpec;
@@ -23,6 +23,10 @@ export interface FinishedDream {
   frames: FrameStore;
   width: number;
   height: number;
+  /** What the dream said about itself; a cancelled one says after how many frames. */
+  notes: readonly string[];
+  /** Cancelled part-way: the frames made until then are kept (export the one you liked). */
+  cancelled?: boolean;
 }
 
 const finished = new Map<string, FinishedDream>();
@@ -44,7 +48,7 @@ export interface DreamJobParams {
 export async function runDreamJob(params: DreamJobParams, context: JobContext): Promise<DreamResult & { notes: string[]; files: string[] }> {
   const parsed = dreamSpecSchema.parse(params.spec);
   const model = await getModel(parsed.model);
-  // Record what actually runs, so "dream again like this" and parameters.json are complete.
+  // Record what actually runs, so loading the settings back, --params and parameters.json are complete.
   const spec: DreamSpec = { ...parsed, layers: parsed.layers ?? model.defaultDreamLayers.map((name) => ({ name, weight: 1 })) };
   const { image } = await decodePhoto(spec.path, spec.maxSize > 0 ? { maxSide: spec.maxSize } : undefined);
   const guide = spec.guide ? (await decodePhoto(spec.guide, { maxSide: Math.max(image.width, image.height) })).image : undefined;
@@ -59,11 +63,13 @@ export async function runDreamJob(params: DreamJobParams, context: JobContext): 
   }
   const generator = dream(model, image, spec, { signal: context.signal, guide });
   const run = await collectFrames(generator, image, plan.totalSteps, params, context, [spec.path]);
+  const notes = run.cancelled ? [cancelledNote(run.frames.count, plan.totalSteps), ...plan.notes] : run.notes;
   if (record) {
-    const finished = dreamRecord({ photo: spec.path, parameters: spec, frames: run.frames.count, width: run.last.width, height: run.last.height, notes: run.notes });
+    const finished = dreamRecord({ photo: spec.path, parameters: spec, frames: run.frames.count, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
     await writeFileAtomic(record, sidecarJson(finished), { overwrite: true, inputs: [spec.path] });
   }
-  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height });
+  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
+  if (run.cancelled) throw new AbortError();
   return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes, files: run.files };
 }
 
@@ -85,11 +91,22 @@ export async function runVisualiseJob(params: VisualiseParams, context: JobConte
   const run = await collectFrames(generator, blank, params.steps, { previews: true }, context, []);
   // Recorded as a dream so the same exports (frame, frames, animation) work on it.
   const spec = dreamSpecSchema.parse({ path: `${params.layer}-channel-${params.channel}`, model: params.model, channel: { layer: params.layer, index: params.channel }, steps: params.steps, seed: params.seed, maxSize: params.size, octaves: 1 });
-  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height });
+  const notes = run.cancelled ? [cancelledNote(run.frames.count, params.steps)] : run.notes;
+  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
+  if (run.cancelled) throw new AbortError();
   return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes };
 }
 
-/** Drains a frame generator: frame store, optional files, previews and progress for each frame. */
+/** The note a dream cancelled part-way carries into its record and every export's sidecar. */
+export function cancelledNote(frames: number, total: number): string {
+  return `cancelled after ${frames} of ${total} frame${total === 1 ? '' : 's'}`;
+}
+
+/**
+ * Drains a frame generator: frame store, optional files, previews and progress for each frame.
+ * A cancel after at least one frame returns the frames so far (cancelled: true) for the caller to
+ * keep; any other failure, or a cancel before the first frame, disposes them and throws.
+ */
 async function collectFrames(
   generator: AsyncGenerator<DreamFrame, DreamOutcome, void>,
   first: RgbImage,
@@ -97,7 +114,7 @@ async function collectFrames(
   params: Pick<DreamJobParams, 'framesDir' | 'previews' | 'overwrite'>,
   context: JobContext,
   inputs: string[],
-): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[] }> {
+): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[]; cancelled: boolean }> {
   // Frames beyond the in-memory few spill to a temporary folder, created only when needed.
   const frames = new FrameStore();
   const files: string[] = [];
@@ -134,10 +151,11 @@ async function collectFrames(
   } catch (error) {
     // Let the generator run its own clean-up (tensors it holds) before the frames go.
     await generator.return(undefined as never).catch(() => undefined);
+    if (context.signal.aborted && frames.count > 0) return { frames, last, notes, files, cancelled: true };
     await frames.dispose();
     throw error;
   }
-  return { frames, last, notes, files };
+  return { frames, last, notes, files, cancelled: false };
 }
 
 function remember(jobId: string, entry: FinishedDream): void {

@@ -139,11 +139,61 @@ describe('dream export', () => {
     writeFileSync(join(outDir, 'chelsea-dream-frame-0002.png'), USER_PHOTO);
     const frame = await failure(exportDream(outDir, 'frame', { overwrite: true }));
     expect(frame.message).toMatch(/chelsea-dream-frame-0002\.png: exists and was not written by Convscope/);
-    writeFileSync(join(outDir, 'chelsea-dream.json'), USER_NOTES);
+    writeFileSync(join(outDir, 'chelsea-dream-gif.json'), USER_NOTES);
     const animation = await failure(exportDream(outDir, 'gif', { overwrite: true }));
-    expect(animation.message).toMatch(/chelsea-dream\.json: exists and was not written by Convscope/);
+    expect(animation.message).toMatch(/chelsea-dream-gif\.json: exists and was not written by Convscope/);
     expect(readFileSync(join(outDir, 'chelsea-dream-frame-0002.png'))).toEqual(USER_PHOTO);
-    expect(readFileSync(join(outDir, 'chelsea-dream.json'), 'utf8')).toBe(USER_NOTES);
-    expect(readdirSync(outDir).sort()).toEqual(['chelsea-dream-frame-0002.png', 'chelsea-dream.json']);
+    expect(readFileSync(join(outDir, 'chelsea-dream-gif.json'), 'utf8')).toBe(USER_NOTES);
+    expect(readdirSync(outDir).sort()).toEqual(['chelsea-dream-frame-0002.png', 'chelsea-dream-gif.json']);
+  });
+
+  it('writes a WebP and a GIF of one dream into one folder, each with its own sidecar, without asking', async () => {
+    const outDir = join(base, 'dream-both');
+    const webp = await exportDream(outDir, 'webp', { fps: 5 });
+    const gif = await exportDream(outDir, 'gif', { fps: 5 });
+    expect(webp.files).toEqual([join(outDir, 'chelsea-dream-webp.webp')]);
+    expect(gif.files).toEqual([join(outDir, 'chelsea-dream-gif.gif')]);
+    expect(webp.sidecar).toBe(join(outDir, 'chelsea-dream-webp.json'));
+    expect(gif.sidecar).toBe(join(outDir, 'chelsea-dream-gif.json'));
+    expect(readdirSync(outDir).sort()).toEqual(['chelsea-dream-gif.gif', 'chelsea-dream-gif.json', 'chelsea-dream-webp.json', 'chelsea-dream-webp.webp']);
+    expect(JSON.parse(readFileSync(webp.sidecar, 'utf8')).animation).toEqual({ format: 'webp', fps: 5, file: 'chelsea-dream-webp.webp' });
+    expect(JSON.parse(readFileSync(gif.sidecar, 'utf8')).animation).toEqual({ format: 'gif', fps: 5, file: 'chelsea-dream-gif.gif' });
+    expect(readFileSync(gif.files[0]!).toString('ascii', 0, 3)).toBe('GIF');
+  });
+});
+
+describe('a cancelled dream', () => {
+  /** Dreams 1 octave × 6 steps and cancels once `after` frames are made (0: before the first). */
+  async function cancelledDream(jobId: string, after: number) {
+    const folder = folderWithChelsea(`cancelled-${jobId}`);
+    const controller = new AbortController();
+    if (after === 0) controller.abort();
+    const cancelling: JobContext = { ...context(jobId), signal: controller.signal, progress: (done) => (done >= after ? controller.abort() : undefined) };
+    const error = await failure(computeServices.dream({ spec: { path: join(folder, 'chelsea.png'), model: 'mobilenet_v2', octaves: 1, steps: 6, maxSize: 48 }, previews: false }, cancelling));
+    return { error, outDir: join(folder, 'out') };
+  }
+
+  it('keeps its frames: the current frame, all frames and an animation export, saying it was cancelled', async () => {
+    const { error, outDir } = await cancelledDream('dream-cancelled', 2);
+    expect(error.code).toBe('cancelled');
+    const exportCancelled = (what: DreamExportParams['what'], frame?: number) =>
+      computeServices.exportDream({ dreamJobId: 'dream-cancelled', outDir, what, frame, overwrite: false }, context()) as Promise<ExportResult>;
+    const frame = await exportCancelled('frame', 1);
+    expect(frame.files).toEqual([join(outDir, 'chelsea-dream-frame-0002.png')]);
+    const record = JSON.parse(readFileSync(frame.sidecar, 'utf8'));
+    expect(record).toMatchObject({ kind: 'deep-dream', frames: 2, cancelled: true, frame: 1, notes: ['cancelled after 2 of 6 frames'] });
+    const frames = await exportCancelled('frames');
+    expect(frames.files).toHaveLength(2);
+    expect(JSON.parse(readFileSync(frames.sidecar, 'utf8'))).toMatchObject({ frames: 2, cancelled: true });
+    const webp = await exportCancelled('webp');
+    expect(JSON.parse(readFileSync(webp.sidecar, 'utf8'))).toMatchObject({ frames: 2, cancelled: true, notes: ['cancelled after 2 of 6 frames'] });
+    expect((await failure(exportCancelled('frame', 2))).message).toBe('frame 2 does not exist (the dream has 2)');
+  });
+
+  it('cancelled before its first frame, it leaves nothing to export', async () => {
+    const { error, outDir } = await cancelledDream('dream-cancelled-early', 0);
+    expect(error.code).toBe('cancelled');
+    const gone = await failure(computeServices.exportDream({ dreamJobId: 'dream-cancelled-early', outDir, what: 'frame', overwrite: false }, context()));
+    expect(gone.message).toMatch(/no longer available/);
   });
 });

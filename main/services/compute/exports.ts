@@ -99,6 +99,11 @@ export interface DreamExportParams {
   overwrite: boolean;
 }
 
+/** An animation's file name: `chelsea-dream-webp.webp`, `chelsea-dream-gif.gif` (sidecars chelsea-dream-webp.json, …). */
+export function dreamAnimationName(stem: string, format: 'webp' | 'gif'): string {
+  return `${stem}-dream-${format}.${format}`;
+}
+
 export async function exportDream(params: DreamExportParams, context: JobContext): Promise<ExportResult> {
   const dream = getDream(params.dreamJobId);
   if (!dream) throw new ApiError('invalid-request', 'that dream is no longer available; run it again to export it');
@@ -111,7 +116,8 @@ export async function exportDream(params: DreamExportParams, context: JobContext
     frames: dream.frames.count,
     width: dream.width,
     height: dream.height,
-    notes: (dream as { notes?: readonly string[] }).notes,
+    notes: dream.notes,
+    cancelled: dream.cancelled,
   });
 
   if (params.what === 'frame') {
@@ -157,7 +163,8 @@ export async function exportDream(params: DreamExportParams, context: JobContext
     }
   }
 
-  const file = join(params.outDir, `${stem}-dream.${params.what}`);
+  // The format is in the stem too: a WebP and a GIF of one dream each get their own sidecar.
+  const file = join(params.outDir, dreamAnimationName(stem, params.what));
   const sidecar = sidecarPathFor(file);
   const plan = await planOutputs(await sidecarOutputs(file), options);
   const count = dream.frames.count;
@@ -171,11 +178,12 @@ export async function exportDream(params: DreamExportParams, context: JobContext
       yield await dream!.frames.get(index);
     }
   }
-  const animation = await encodeAnimation(frames(), params.what, { fps: params.fps ?? requestDefaults('export:dream').fps, maxSide });
+  const fps = params.fps ?? requestDefaults('export:dream').fps;
+  const animation = await encodeAnimation(frames(), params.what, { fps, maxSide });
   throwIfAborted(context.signal);
   const scaled = maxSide < Math.max(last.width, last.height);
   const content = new Map<string, Buffer | string>([
-    [sidecar, sidecarJson({ ...record, ...(scaled ? { animationMaxSide: maxSide } : {}) })],
+    [sidecar, sidecarJson({ ...record, animation: { format: params.what, fps, file: basename(file) }, ...(scaled ? { animationMaxSide: maxSide } : {}) })],
     [file, animation],
   ]);
   await mkdir(params.outDir, { recursive: true });

@@ -54,6 +54,10 @@ describe('heatmap service', () => {
   it('warns when a panorama is squeezed into the square input', async () => {
     const spec: ExplainSpecInput = { path: photo('awkward/panorama-8000x300.jpg'), model: 'mobilenet_v2', method: 'gradcam' };
     const result = (await computeServices.heatmap({ spec }, context)) as HeatmapResult;
-    expect(result.notes.join(' ')).toMatch(/squeezed into the model's 224×224 input \(aspect 26\.\d:1\)/);
+    const note = result.notes.join(' ');
+    // The photo's own size (as the caption shows it), not the 2048-px analysis copy's 2048×77.
+    expect(note).toMatch(/the 8000×300 photo was squeezed into the model's 224×224 input \(aspect 26\.7:1\)/);
+    expect(note).not.toMatch(/crop it\b/);
+    expect(note).toMatch(/crop the part you care about in an image editor/);
   });
 });

@@ -47,11 +47,8 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
       signal: context.signal,
       onProgress: context.progress,
     });
-    const aspect = Math.max(image.width / image.height, image.height / image.width);
-    const [inputHeight, inputWidth] = model.inputSize;
-    if (aspect > 3) {
-      output.notes.push(`the ${image.width}×${image.height} photo was squeezed into the model's ${inputWidth}×${inputHeight} input (aspect ${aspect.toFixed(1)}:1); crop it for a sharper map`);
-    }
+    const note = squeezedNote(info, model.inputSize);
+    if (note) output.notes.push(note);
     return {
       model,
       image,
@@ -66,6 +63,20 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * Said when a very long photo is squeezed into the model's square input. The size is the photo's
+ * own upright size (the one the studio's caption shows), not the analysis copy it was decoded to.
+ */
+export function squeezedNote(photo: { width: number; height: number }, inputSize: readonly [number, number]): string | null {
+  const aspect = Math.max(photo.width / photo.height, photo.height / photo.width);
+  if (!(aspect > 3)) return null;
+  const [inputHeight, inputWidth] = inputSize;
+  return (
+    `the ${photo.width}×${photo.height} photo was squeezed into the model's ${inputWidth}×${inputHeight} input (aspect ${aspect.toFixed(1)}:1), ` +
+    'so the map is coarse along its length; for a sharper map, crop the part you care about in an image editor and open the cropped copy'
+  );
 }
 
 /** The map upsampled to width×height and normalised to 0..1. */

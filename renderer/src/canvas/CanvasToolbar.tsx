@@ -1,6 +1,7 @@
 import type { RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
+import { heatmapOpacityOf } from '../store/explain';
 
 interface ToolbarProps {
   zoomLabelRef: RefObject<HTMLSpanElement | null>;
@@ -49,7 +50,7 @@ export function CanvasToolbar({ zoomLabelRef, onFit, onZoom, onActualSize }: Too
       hasDream: state.frames.length > 0,
       setOpacity: state.setLayerOpacity,
       setVisible: state.setLayerVisible,
-      setAlpha: state.setAlpha,
+      setHeatmapOpacity: state.setHeatmapOpacity,
     })),
   );
   return (
@@ -85,9 +86,9 @@ export function CanvasToolbar({ zoomLabelRef, onFit, onZoom, onActualSize }: Too
           name="heatmap"
           label="Heatmap"
           available={s.hasHeatmap}
-          opacity={1 - s.alpha}
+          opacity={heatmapOpacityOf(s.alpha)}
           visible={s.visible.heatmap}
-          onOpacity={(value) => s.setAlpha(Math.round((1 - value) * 100) / 100)}
+          onOpacity={s.setHeatmapOpacity}
           onVisible={(visible) => s.setVisible('heatmap', visible)}
         />
         <LayerControl

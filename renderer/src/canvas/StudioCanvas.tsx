@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type Konva from 'konva';
 import type { KonvaEventObject } from 'konva/lib/Node';
 import { Group, Image as KonvaImage, Layer, Stage } from 'react-konva';
@@ -7,14 +7,15 @@ import { api } from '../lib/api';
 import { useElementSize, useLoadedImage } from '../lib/hooks';
 import { fileName, withoutFileName } from '../lib/text';
 import { useStudio } from '../store';
+import { isFeatureVisualisation } from '../store/dream';
 import { useChannelOverlay } from './channelOverlay';
 import { DreamCompareLabels, HeatCompareLabels } from './CompareLabels';
 import { DreamLayer, SwipeLayer } from './DreamLayers';
 import { CanvasToolbar } from './CanvasToolbar';
+import { PIXEL_ZOOM, wheelZoomFactor } from './geometry';
 import { PhotoCaption } from './PhotoCaption';
 import { useRecolouredMap } from './recolour';
 
-const ZOOM_STEP = 1.05;
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 64;
 
@@ -29,6 +30,8 @@ export function StudioCanvas() {
   const s = useStudio(
     useShallow((state) => ({
       selectedPath: state.selectedPath,
+      hasFolder: state.folders.length > 0,
+      channelCrisp: state.channelCrisp,
       photoError: state.photoError,
       mapPng: state.heatmap?.mapPng ?? null,
       colormap: state.colormap,
@@ -37,6 +40,8 @@ export function StudioCanvas() {
       opacity: state.layerOpacity,
       visible: state.layerVisible,
       compare: state.compare && state.frames.length > 0,
+      // A feature visualisation is not the photo: nothing of the photo or its overlays shows around it.
+      featureVis: isFeatureVisualisation(state) && state.layerVisible.dream,
       pinnedMapPng: state.pinnedB?.mapPng ?? null,
       compareHeat: state.compareHeatmaps && state.pinnedB !== null && state.heatmap !== null,
       heatDivider: state.heatDivider,
@@ -47,13 +52,20 @@ export function StudioCanvas() {
   // B is coloured like A so the two sides compare like for like.
   const heat = useRecolouredMap(s.mapPng, s.colormap, s.threshold);
   const heatB = useRecolouredMap(s.compareHeat ? s.pinnedMapPng : null, s.colormap, s.threshold);
-  const channel = useChannelOverlay();
   const photoWidth = photo.image?.naturalWidth ?? 0;
   const photoHeight = photo.image?.naturalHeight ?? 0;
+  const channel = useChannelOverlay(photoWidth, photoHeight);
+  /** Zoomed in far enough that map pixels are drawn as sharp squares (state: flips only at the threshold). */
+  const [pixelZoom, setPixelZoom] = useState(false);
   const splitX = s.heatDivider * photoWidth;
+  // The dream swipe compares with the plain photo (no heatmap or channel on it, at full opacity).
+  const photoOpacity = s.compare ? 1 : s.opacity.photo;
+  const photoVisible = s.compare || (s.visible.photo && !s.featureVis);
+  const overlaysVisible = !s.compare && !s.featureVis;
 
   const showZoom = (scale: number) => {
     if (zoomLabelRef.current) zoomLabelRef.current.textContent = `${Math.round(scale * 100)}%`;
+    setPixelZoom(scale >= PIXEL_ZOOM);
   };
 
   const fit = useCallback(() => {
@@ -92,7 +104,7 @@ export function StudioCanvas() {
     event.evt.preventDefault();
     const pointer = stageRef.current?.getPointerPosition() ?? undefined;
     if (event.evt.deltaY === 0) return;
-    zoomBy(event.evt.deltaY > 0 ? 1 / ZOOM_STEP : ZOOM_STEP, pointer);
+    zoomBy(wheelZoomFactor(event.evt.deltaY, event.evt.deltaMode, event.evt.ctrlKey), pointer);
   };
 
   const actualSize = () => {
@@ -102,7 +114,9 @@ export function StudioCanvas() {
   };
 
   const message = !s.selectedPath
-    ? 'Open a folder and pick a photo.'
+    ? s.hasFolder
+      ? 'Pick a photo.'
+      : 'Open a folder and pick a photo.'
     : photo.failed
       ? s.photoError
         ? withoutFileName(s.photoError, fileName(s.selectedPath))
@@ -112,7 +126,7 @@ export function StudioCanvas() {
   return (
     <div className="canvas-area">
       <CanvasToolbar zoomLabelRef={zoomLabelRef} onFit={fit} onZoom={(factor) => zoomBy(factor)} onActualSize={actualSize} />
-      <div className="canvas-wrap" ref={wrapRef} data-testid="canvas">
+      <div className="canvas-wrap" ref={wrapRef} data-testid="canvas" data-pixel-zoom={pixelZoom}>
         {size.width > 0 && size.height > 0 && (
           <Stage
             ref={stageRef}
@@ -124,10 +138,10 @@ export function StudioCanvas() {
               if (event.target === stageRef.current) userMoved.current = true;
             }}
           >
-            <Layer listening={false} opacity={s.opacity.photo} visible={s.visible.photo && Boolean(photo.image)}>
+            <Layer listening={false} opacity={photoOpacity} visible={photoVisible && Boolean(photo.image)}>
               {photo.image && <KonvaImage image={photo.image} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
             </Layer>
-            <Layer listening={false} opacity={1 - s.alpha} visible={s.visible.heatmap && Boolean(heat) && Boolean(photo.image)}>
+            <Layer listening={false} imageSmoothingEnabled={!pixelZoom} opacity={1 - s.alpha} visible={overlaysVisible && s.visible.heatmap && Boolean(heat) && Boolean(photo.image)}>
               {heat && (
                 <Group clipX={0} clipY={0} clipWidth={s.compareHeat ? splitX : photoWidth} clipHeight={photoHeight}>
                   <KonvaImage image={heat} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />
@@ -139,7 +153,7 @@ export function StudioCanvas() {
                 </Group>
               )}
             </Layer>
-            <Layer listening={false} imageSmoothingEnabled={false} opacity={s.opacity.channel} visible={s.visible.channel && Boolean(channel) && Boolean(photo.image)}>
+            <Layer listening={false} imageSmoothingEnabled={!pixelZoom && !s.channelCrisp} opacity={s.opacity.channel} visible={overlaysVisible && s.visible.channel && Boolean(channel) && Boolean(photo.image)}>
               {channel && <KonvaImage image={channel} width={photoWidth} height={photoHeight} perfectDrawEnabled={false} />}
             </Layer>
             {photo.image && <DreamLayer width={photoWidth} height={photoHeight} />}

@@ -47,7 +47,7 @@ export function ConfirmDialog() {
         <p className="modal-message">{confirm.message}</p>
         <div className="modal-actions">
           <button data-testid="confirm-cancel" onClick={() => answer(false)}>
-            Cancel
+            {confirm.cancelLabel ?? 'Cancel'}
           </button>
           <button ref={okRef} className="primary danger" data-testid="confirm-ok" onClick={() => answer(true)}>
             {confirm.confirmLabel}

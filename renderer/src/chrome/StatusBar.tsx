@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { bytesProgress } from '../lib/text';
 import { useStudio } from '../store';
 import type { JobEntry } from '../store/ui';
+import { SideToggle } from './SidePanels';
 
 const BACKEND_NAMES: Record<string, string> = {
   'tensorflow-gpu': 'TensorFlow GPU',
@@ -16,13 +17,30 @@ function Backend() {
     useShallow((state) => ({ runtime: state.runtime, appInfo: state.appInfo, appInfoError: state.appInfoError })),
   );
   const [open, setOpen] = useState(false);
+  const boxRef = useRef<HTMLDivElement>(null);
+  // A popover: Escape or a click anywhere else closes it.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!boxRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointer, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointer, true);
+    };
+  }, [open]);
   const skipped = runtime?.skipped ?? [];
   const label = runtime ? (BACKEND_NAMES[runtime.backend] ?? runtime.backend) : appInfoError ? 'host unreachable' : 'engine starting…';
   const tooltip = runtime
     ? [runtime.detail, ...skipped.map((entry) => `${entry.backend} skipped: ${entry.reason}`)].filter(Boolean).join('\n')
     : (appInfoError ?? 'The compute process is starting');
   return (
-    <div className="backend" data-testid="status-backend" data-backend={runtime?.backend ?? ''}>
+    <div className="backend" ref={boxRef} data-testid="status-backend" data-backend={runtime?.backend ?? ''}>
       <button
         className={`backend-button ${runtime ? `backend-${runtime.backend}` : 'backend-pending'}`}
         title={tooltip}
@@ -34,7 +52,7 @@ function Backend() {
         {skipped.length > 0 && <span className="muted"> · {skipped.length} faster skipped</span>}
       </button>
       {open && (
-        <div className="backend-details" data-testid="status-backend-details">
+        <div className="backend-details" data-testid="status-backend-details" role="dialog" aria-label="Compute backend">
           <p>
             <strong>{label}</strong>
             {runtime?.detail ? ` — ${runtime.detail}` : ''}
@@ -84,6 +102,7 @@ export function StatusBar() {
   );
   return (
     <footer className="statusbar">
+      <SideToggle side="left" />
       <Backend />
       <div className="jobs" data-testid="status-jobs">
         {jobs.map((job) => (
@@ -93,6 +112,7 @@ export function StatusBar() {
       <div className="muted status-folder" title={roots}>
         {roots ? `${count} photo${count === 1 ? '' : 's'}` : 'No folder open'}
       </div>
+      <SideToggle side="right" />
     </footer>
   );
 }

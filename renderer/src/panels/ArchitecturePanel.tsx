@@ -50,9 +50,21 @@ function FirstLayerFilters({ model }: { model: string }) {
 
 /** Every layer of the chosen model (virtualised: InceptionV3 has over 300). */
 export function ArchitecturePanel() {
-  const { layers, layersModel, model } = useStudio(
-    useShallow((state) => ({ layers: state.layers, layersModel: state.layersModel, model: currentModel(state) })),
+  const { layers, layersModel, model, target, setLayer, toast } = useStudio(
+    useShallow((state) => ({
+      layers: state.layers,
+      layersModel: state.layersModel,
+      model: currentModel(state),
+      target: state.layer,
+      setLayer: state.setLayer,
+      toast: state.toast,
+    })),
   );
+  const pick = (name: string, spatial: boolean) => {
+    if (!spatial) return;
+    setLayer(name);
+    toast('info', `Grad-CAM target layer: ${name}. Press Show heatmap to see it.`);
+  };
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = useMemo(() => layers.reduce((sum, layer) => sum + layer.params, 0), [layers]);
   const virtualizer = useVirtualizer({
@@ -72,9 +84,10 @@ export function ArchitecturePanel() {
             {model?.name}: {layers.length} layers · {total.toLocaleString()} parameters
           </div>
           {model && <FirstLayerFilters model={model.id} />}
+          <p className="hint">Click a layer with a spatial map to make it the Explain target layer. Drag the list's corner to make it taller; drag the panel's edge to widen it.</p>
           <div className="arch-row head">
-            <span>Layer · class</span>
-            <span>Output</span>
+            <span className="arch-class">Layer, class</span>
+            <span className="arch-shape">Output</span>
             <span className="num">Params</span>
           </div>
           <div ref={scrollRef} className="arch-list" data-testid="arch-list">
@@ -84,17 +97,28 @@ export function ArchitecturePanel() {
                 return (
                   <div
                     key={layer.name}
-                    className="arch-row"
+                    className={`arch-row${layer.spatial ? ' spatial' : ''}${layer.name === target ? ' current' : ''}`}
                     data-testid="arch-row"
                     data-layer={layer.name}
+                    data-spatial={layer.spatial}
+                    aria-current={layer.name === target ? 'true' : undefined}
+                    role={layer.spatial ? 'button' : undefined}
+                    tabIndex={layer.spatial ? 0 : undefined}
+                    onClick={() => pick(layer.name, layer.spatial)}
+                    onKeyDown={(event) => {
+                      if (event.key === 'Enter' || event.key === ' ') {
+                        event.preventDefault();
+                        pick(layer.name, layer.spatial);
+                      }
+                    }}
                     style={{ top: item.start, height: ROW_HEIGHT }}
-                    title={`${layer.name} · ${layer.className} · ${displayShape(layer.outputShape)} · ${layer.params.toLocaleString()} parameters${layer.spatial ? '' : ' · no spatial map'}`}
+                    title={`${layer.name} · ${layer.className} · ${displayShape(layer.outputShape)} · ${layer.params.toLocaleString()} parameters${layer.spatial ? ' · click: explain this layer' : ' · no spatial map'}`}
                   >
-                    <span className="arch-name">
+                    <span className="arch-name" data-testid="arch-name">
                       {layer.name}
-                      <small className="muted">{layer.className}</small>
                     </span>
-                    <span>{displayShape(layer.outputShape)}</span>
+                    <small className="arch-class muted">{layer.className}</small>
+                    <span className="arch-shape">{displayShape(layer.outputShape)}</span>
                     <span className="num">{layer.params ? layer.params.toLocaleString() : '—'}</span>
                   </div>
                 );

@@ -4,18 +4,20 @@ import { Section } from '../chrome/Section';
 import { NumberField } from '../chrome/NumberField';
 import { useStudio } from '../store';
 import { currentModel } from '../store/model';
-import { dreamChannelError, dreamLayersError, modelLayerNames, type DreamParams } from '../store/dream';
+import { selectedPhotoProblem } from '../store/library';
+import { DEEP_DREAM_LABEL, dreamChannelError, dreamLayersError, holdsDreamSettings, layersTextOf, modelLayerNames, type DreamParams } from '../store/dream';
 import { fileName } from '../lib/text';
 import { LayerSelect } from './LayerSelect';
 
-function statusText(status: string, frames: number, size: string | null, error: string | null, label: string | null): string {
+export function statusText(status: string, frames: number, size: string | null, error: string | null, label: string | null, expected = 0): string {
+  const visualising = label !== null && label !== DEEP_DREAM_LABEL;
   switch (status) {
     case 'running':
-      return `${label && label !== 'Deep Dream' ? `Visualising ${label}` : 'Dreaming'}… ${frames} frame${frames === 1 ? '' : 's'} so far`;
+      return `${visualising ? `Visualising ${label}` : 'Dreaming'}… ${expected > frames ? `${frames} of ${expected} frames` : `${frames} frame${frames === 1 ? '' : 's'} so far`}`;
     case 'done':
-      return `Done${label && label !== 'Deep Dream' ? ` (${label})` : ''}: ${frames} frames${size ? ` at ${size}` : ''}`;
+      return `Done${visualising ? ` (${label})` : ''}: ${frames} frames${size ? ` at ${size}` : ''}`;
     case 'cancelled':
-      return `Cancelled after ${frames} frame${frames === 1 ? '' : 's'}`;
+      return `Cancelled after ${frames} frame${frames === 1 ? '' : 's'}${frames > 0 ? ': they can still be exported' : ''}`;
     case 'failed':
       return `Failed${error ? `: ${error}` : ''}`;
     default:
@@ -34,18 +36,21 @@ export function DreamPanel() {
       result: state.dreamResult,
       jobId: state.dreamJob,
       label: state.dreamLabel,
-      defaults: currentModel(state)?.defaultDreamLayers.join(', ') ?? '',
+      // The model's own default layers, as the field writes them ("mixed3:1, mixed5:1").
+      defaults: layersTextOf((currentModel(state)?.defaultDreamLayers ?? []).map((name) => ({ name, weight: 1 }))),
+      expected: state.dreamJob && state.dreamStatus === 'running' ? (state.jobs[state.dreamJob]?.total ?? 0) : 0,
       modelName: currentModel(state)?.name ?? '',
       // A Set made in the selector would be new on every call (useShallow re-renders forever); built below.
       layers: state.layers,
       layersModel: state.layersModel,
       modelId: state.modelId,
       ready: state.selectedPath !== null && state.modelId !== null,
+      problem: selectedPhotoProblem(state),
       setParam: state.setDreamParam,
       resetLayers: state.resetDreamLayers,
       run: state.runDream,
-      again: state.dreamAgainLikeThis,
-      canAgain: state.dreamResult !== null && state.dreamLabel === 'Deep Dream',
+      loadSettings: state.loadDreamSettings,
+      shownSpec: state.dreamLabel === DEEP_DREAM_LABEL ? (state.dreamResult?.spec ?? null) : null,
       guide: state.dreamGuide,
       selectedPath: state.selectedPath,
       setGuide: state.setDreamGuide,
@@ -57,6 +62,7 @@ export function DreamPanel() {
   const layersError = s.params.layersText ? dreamLayersError(s.params.layersText, modelLayers, s.modelName) : null;
   const channelError = dreamChannelError(s.params);
   const running = s.status === 'running';
+  const settingsLoaded = s.shownSpec !== null && holdsDreamSettings(s.params, s.guide, s.shownSpec);
   return (
     <Section title="Deep Dream" testId="panel-dream">
       <label className="field">
@@ -66,12 +72,12 @@ export function DreamPanel() {
             type="text"
             data-testid="dream-layers"
             spellCheck={false}
-            placeholder="mixed3:1, mixed5:1.5"
+            placeholder={s.defaults || 'layer:weight, …'}
             aria-invalid={layersError !== null}
             value={s.params.layersText}
             onChange={(event) => s.setParam('layersText', event.target.value)}
           />
-          <button className="small" title={`Reset to ${s.defaults}`} onClick={s.resetLayers}>
+          <button className="small" data-testid="dream-layers-default" title={`Reset to ${s.defaults}`} onClick={s.resetLayers}>
             Default
           </button>
         </div>
@@ -158,23 +164,36 @@ export function DreamPanel() {
         )}
       </div>
       {s.guide && s.params.channelLayer && <p className="hint">A guide image replaces the channel objective.</p>}
-      {s.error && (
+      {/* A failed run says its error in the status line below; this is for the fields' problems. */}
+      {s.error && s.status !== 'failed' && (
         <p className="inline-error" data-testid="dream-error">
           {s.error}
         </p>
       )}
       <div className="button-row">
-        <button className="primary" data-testid="dream-run" disabled={!s.ready || running || layersError !== null || channelError !== null} onClick={() => void s.run()}>
-          {s.status === 'done' ? 'Dream again' : 'Run dream'}
-        </button>
         <button
-          data-testid="dream-again-like-this"
-          disabled={!s.canAgain || running}
-          title="Run the last dream again with exactly the parameters it used (photo, layers, seed…)"
-          onClick={() => void s.again()}
+          className="primary"
+          data-testid="dream-run"
+          disabled={!s.ready || s.problem !== null || running || layersError !== null || channelError !== null}
+          title={s.problem ?? 'Dream on the selected photo with the settings above (the same settings and seed give the same frames; New seed gives another dream)'}
+          onClick={() => void s.run()}
         >
-          Dream again like this
+          Run dream
         </button>
+        {s.shownSpec && (
+          <button
+            data-testid="dream-load-settings"
+            disabled={running || settingsLoaded}
+            title={
+              settingsLoaded
+                ? 'The fields above already hold the settings of the dream shown'
+                : 'Put the settings of the dream shown (layers, octaves, steps, seed, guide…) back into the fields above, to run it again or vary it'
+            }
+            onClick={s.loadSettings}
+          >
+            Load this dream’s settings
+          </button>
+        )}
         {running && s.jobId && (
           <button data-testid="dream-cancel" onClick={() => void s.cancel(s.jobId!)}>
             Cancel
@@ -182,7 +201,7 @@ export function DreamPanel() {
         )}
       </div>
       <p className="dream-status" data-testid="dream-status" data-status={s.status}>
-        {statusText(s.status, s.frames, s.result ? `${s.result.width}×${s.result.height}` : null, s.error, s.label)}
+        {statusText(s.status, s.frames, s.result ? `${s.result.width}×${s.result.height}` : null, s.error, s.label, s.expected)}
       </p>
       {s.notes.length > 0 && (
         <ul className="notes" data-testid="dream-notes">

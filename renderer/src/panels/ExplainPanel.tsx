@@ -8,7 +8,8 @@ import { colormapGradient } from '../lib/colormaps';
 import { layerLabel, methodTitle, pinnedLabel } from '../lib/heatmapLabels';
 import { formatPercent, isClassAgnostic, METHOD_HINTS, METHOD_LABELS, shortLabel, usesLayer } from '../lib/methods';
 import { useStudio } from '../store';
-import { explainSpecOf, heatmapKeyOf, type MethodOptions } from '../store/explain';
+import { explainSpecOf, heatmapKeyOf, heatmapOpacityOf, type MethodOptions } from '../store/explain';
+import { selectedPhotoProblem } from '../store/library';
 import { LayerSelect } from './LayerSelect';
 
 const COLORMAP_LABELS: Record<Colormap, string> = {
@@ -159,10 +160,11 @@ export function ExplainPanel() {
       stale: state.heatmap !== null && state.heatmapKey !== heatmapKeyOf(explainSpecOf(state)),
       job: state.heatmapJob ? state.jobs[state.heatmapJob] : undefined,
       ready: state.selectedPath !== null && state.modelId !== null,
+      problem: selectedPhotoProblem(state),
       setMethod: state.setMethod,
       setLayer: state.setLayer,
       setColormap: state.setColormap,
-      setAlpha: state.setAlpha,
+      setHeatmapOpacity: state.setHeatmapOpacity,
       setThreshold: state.setThreshold,
       showHeatmap: state.showHeatmap,
       measureFaithfulness: state.measureFaithfulness,
@@ -207,18 +209,19 @@ export function ExplainPanel() {
         </select>
       </label>
       <Legend colormap={s.colormap} threshold={s.threshold} method={s.method} />
-      <label className="field slider-field">
-        <span>Photo weight</span>
+      <label className="field slider-field" title="0 = only the photo, 1 = only the heatmap; the same setting as the toolbar's Heatmap slider, and what exports use">
+        <span>Heatmap opacity</span>
         <input
           type="range"
-          data-testid="alpha-slider"
+          data-testid="heatmap-opacity-slider"
+          aria-label="Heatmap opacity"
           min={0}
           max={1}
           step={0.05}
-          value={s.alpha}
-          onChange={(event) => s.setAlpha(Number(event.target.value))}
+          value={heatmapOpacityOf(s.alpha)}
+          onChange={(event) => s.setHeatmapOpacity(Number(event.target.value))}
         />
-        <output>{s.alpha.toFixed(2)}</output>
+        <output data-testid="heatmap-opacity-value">{heatmapOpacityOf(s.alpha).toFixed(2)}</output>
       </label>
       <label className="field slider-field">
         <span>Threshold</span>
@@ -234,7 +237,13 @@ export function ExplainPanel() {
         <output>{s.threshold.toFixed(2)}</output>
       </label>
       <div className="button-row">
-        <button className="primary" data-testid="show-heatmap" disabled={!s.ready} onClick={() => void s.showHeatmap()}>
+        <button
+          className="primary"
+          data-testid="show-heatmap"
+          disabled={!s.ready || s.problem !== null}
+          title={s.problem ?? (s.ready ? '' : 'Pick a photo first')}
+          onClick={() => void s.showHeatmap()}
+        >
           {s.heatmap && s.stale ? 'Update heatmap' : 'Show heatmap'}
         </button>
       </div>

@@ -4,7 +4,10 @@ import { JobProgress } from '../chrome/StatusBar';
 import { folderName, withoutFileName } from '../lib/text';
 import { templateError } from '../../../preload/contract';
 import { useStudio } from '../store';
-import { batchFolderOf, defaultOutDir, type BatchRecord, type DreamExportKind } from '../store/export';
+import { batchFolderOf, batchSelectionOf, defaultOutDir, dreamExportHint, selectionButtonLabel, shownBatchOf, type BatchRecord, type DreamExportKind } from '../store/export';
+import { explainSpecOf, heatmapKeyOf } from '../store/explain';
+import { selectedPhotoProblem } from '../store/library';
+import { METHOD_LABELS, shortLabel } from '../lib/methods';
 
 const DREAM_EXPORTS: Record<DreamExportKind, string> = {
   frame: 'Current frame (PNG)',
@@ -58,14 +61,15 @@ function BatchExport() {
       folders: state.folders,
       batchFolder: batchFolderOf(state),
       setBatchRoot: state.setBatchRoot,
-      selectionCount: state.multiSelection.length,
+      selectionCount: batchSelectionOf(state).length,
+      selectionLabel: selectionButtonLabel(state),
       rawMaps: state.batchRawMaps,
       template: state.batchTemplate,
       running: state.batchJob !== null,
       job: state.batchJob ? state.jobs[state.batchJob] : undefined,
       exporting: state.exporting,
       hasModel: state.modelId !== null,
-      lastBatch: state.lastBatch,
+      lastBatch: shownBatchOf(state),
       note: state.batchNote,
       setRawMaps: state.setBatchRawMaps,
       setTemplate: state.setBatchTemplate,
@@ -122,10 +126,10 @@ function BatchExport() {
         <button
           data-testid="batch-selection"
           disabled={blocked || s.selectionCount === 0}
-          title={s.selectionCount ? '' : 'Ctrl/⌘-click or shift-click photos in the library to select them'}
+          title={s.selectionCount ? 'Ctrl/⌘-click or shift-click photos in the library to export several' : 'Pick a photo, or ctrl/⌘-click or shift-click several, in the library'}
           onClick={() => void s.exportBatch('selection')}
         >
-          …for the selection ({s.selectionCount})
+          {s.selectionLabel}
         </button>
       </div>
       {s.job && <JobProgress job={s.job} />}
@@ -140,6 +144,21 @@ function BatchExport() {
   );
 }
 
+/** What Export overlay writes, said before it is pressed (and that a map not shown yet will be shown). */
+function overlayDescription(state: Parameters<typeof explainSpecOf>[0]): string | null {
+  const spec = explainSpecOf(state);
+  if (!spec) return null;
+  const method = METHOD_LABELS[spec.method ?? 'gradcam'];
+  const shown = state.heatmap !== null && state.heatmapKey === heatmapKeyOf(spec);
+  if (shown) return `Writes the ${method} heatmap shown on the photo.`;
+  const label = state.classIndex !== null ? shortLabel(currentLabel(state, state.classIndex)) : 'the top class';
+  return `Writes ${method} for ${label}${spec.layer ? ` at ${spec.layer}` : ''}: not on the photo yet, exporting shows it too.`;
+}
+
+function currentLabel(state: Parameters<typeof explainSpecOf>[0], index: number): string {
+  return state.classification?.top.find((entry) => entry.index === index)?.label ?? `class ${index}`;
+}
+
 export function ExportPanel() {
   const s = useStudio(
     useShallow((state) => ({
@@ -150,7 +169,10 @@ export function ExportPanel() {
       lastExport: state.lastExport,
       exporting: state.exporting,
       hasPhoto: state.selectedPath !== null,
+      problem: selectedPhotoProblem(state),
+      overlayWhat: overlayDescription(state),
       hasDream: state.exportableDreamJob !== null,
+      dreamHint: dreamExportHint(state),
       setOutDir: state.setOutDir,
       pickOutDir: state.pickOutDir,
       setKind: state.setDreamExportKind,
@@ -179,11 +201,21 @@ export function ExportPanel() {
         </div>
       </label>
       <div className="button-row">
-        <button data-testid="export-overlay" disabled={!s.hasPhoto || s.exporting} onClick={() => void s.exportOverlay()}>
+        <button
+          data-testid="export-overlay"
+          disabled={!s.hasPhoto || s.exporting || s.problem !== null}
+          title={s.problem ?? (s.hasPhoto ? '' : 'Pick a photo first')}
+          onClick={() => void s.exportOverlay()}
+        >
           Export overlay
         </button>
         <span className="hint">full resolution + settings sidecar</span>
       </div>
+      {s.hasPhoto && !s.problem && s.overlayWhat && (
+        <p className="hint" data-testid="export-overlay-what">
+          {s.overlayWhat}
+        </p>
+      )}
       <div className="button-row">
         <select data-testid="dream-export-kind" aria-label="Dream export format" value={s.kind} onChange={(event) => s.setKind(event.target.value as DreamExportKind)}>
           {Object.entries(DREAM_EXPORTS).map(([kind, label]) => (
@@ -192,7 +224,7 @@ export function ExportPanel() {
             </option>
           ))}
         </select>
-        <button data-testid="export-dream" disabled={!s.hasDream || s.exporting} title={s.hasDream ? '' : 'Run a dream to the end first'} onClick={() => void s.exportDream()}>
+        <button data-testid="export-dream" disabled={!s.hasDream || s.exporting} title={s.dreamHint} onClick={() => void s.exportDream()}>
           Export dream
         </button>
       </div>

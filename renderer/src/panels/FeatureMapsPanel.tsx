@@ -7,11 +7,12 @@ import { JobProgress } from '../chrome/StatusBar';
 import { dataUrlToObjectUrl } from '../lib/dataUrl';
 import { useElementSize } from '../lib/hooks';
 import { useStudio } from '../store';
-import type { FeatureSort } from '../store/explain';
+import { FEATURE_TILE_SIZES, type FeatureSort } from '../store/explain';
+import { selectedPhotoProblem } from '../store/library';
 import { LayerSelect } from './LayerSelect';
 
-const TILE = 52;
 const GAP = 4;
+const TILE_LABELS: Record<number, string> = { 36: 'Small', 52: 'Medium', 80: 'Large', 120: 'Huge' };
 
 export function sortedChannels(result: FeatureMapsResult, sort: FeatureSort): number[] {
   const order = Array.from({ length: result.channels }, (_, channel) => channel);
@@ -20,7 +21,7 @@ export function sortedChannels(result: FeatureMapsResult, sort: FeatureSort): nu
   return order;
 }
 
-function FeatureGrid({ result, sort }: { result: FeatureMapsResult; sort: FeatureSort }) {
+function FeatureGrid({ result, sort, tile: TILE }: { result: FeatureMapsResult; sort: FeatureSort; tile: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(scrollRef);
   const { selected, selectChannel } = useStudio(useShallow((state) => ({ selected: state.selectedChannel, selectChannel: state.selectChannel })));
@@ -45,7 +46,13 @@ function FeatureGrid({ result, sort }: { result: FeatureMapsResult; sort: Featur
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
   return (
-    <div ref={scrollRef} className="feature-grid" data-testid="feature-grid" style={{ height: Math.min(280, Math.ceil(order.length / columns) * rowHeight + 8) }}>
+    <div
+      ref={scrollRef}
+      className="feature-grid"
+      data-testid="feature-grid"
+      data-columns={columns}
+      style={{ height: Math.min(Math.max(280, rowHeight * 3 + 8), Math.ceil(order.length / columns) * rowHeight + 8) }}
+    >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
           <div
@@ -93,6 +100,12 @@ export function FeatureMapsPanel() {
       selected: state.selectedChannel,
       job: state.featureJob ? state.jobs[state.featureJob] : undefined,
       ready: state.selectedPath !== null && state.modelId !== null,
+      problem: selectedPhotoProblem(state),
+      tile: state.featureTile,
+      crisp: state.channelCrisp,
+      heatmapHidden: state.heatmapHiddenByChannel && !state.layerVisible.heatmap,
+      setFeatureTile: state.setFeatureTile,
+      setCrisp: state.setChannelCrisp,
       setFeatureLayer: state.setFeatureLayer,
       setFeatureSort: state.setFeatureSort,
       loadFeatureMaps: state.loadFeatureMaps,
@@ -106,7 +119,7 @@ export function FeatureMapsPanel() {
     <Section title="Feature maps" testId="panel-features">
       <LayerSelect label="Layer" testId="feature-layer-select" value={s.featureLayer} onChange={s.setFeatureLayer} />
       <div className="button-row">
-        <button data-testid="show-feature-maps" disabled={!s.ready} onClick={() => void s.loadFeatureMaps()}>
+        <button data-testid="show-feature-maps" disabled={!s.ready || s.problem !== null} title={s.problem ?? ''} onClick={() => void s.loadFeatureMaps()}>
           Show feature maps
         </button>
       </div>
@@ -117,13 +130,22 @@ export function FeatureMapsPanel() {
             <span className="muted" data-testid="feature-summary">
               {result.layer}: {result.channels} channels · {result.mapWidth}×{result.mapHeight}
             </span>
-            <select data-testid="feature-sort" aria-label="Sort channels" value={s.featureSort} onChange={(event) => s.setFeatureSort(event.target.value as FeatureSort)}>
-              <option value="index">Index</option>
-              <option value="mean-desc">Mean ↓</option>
-              <option value="mean-asc">Mean ↑</option>
-            </select>
+            <span className="feature-tools">
+              <select data-testid="feature-tile-size" aria-label="Tile size" title="Tile size" value={s.tile} onChange={(event) => s.setFeatureTile(Number(event.target.value))}>
+                {FEATURE_TILE_SIZES.map((size) => (
+                  <option key={size} value={size}>
+                    {TILE_LABELS[size] ?? `${size}px`}
+                  </option>
+                ))}
+              </select>
+              <select data-testid="feature-sort" aria-label="Sort channels" value={s.featureSort} onChange={(event) => s.setFeatureSort(event.target.value as FeatureSort)}>
+                <option value="index">Index</option>
+                <option value="mean-desc">Mean ↓</option>
+                <option value="mean-asc">Mean ↑</option>
+              </select>
+            </span>
           </div>
-          <FeatureGrid result={result} sort={s.featureSort} />
+          <FeatureGrid result={result} sort={s.featureSort} tile={s.tile} />
           {s.selected !== null ? (
             <div className="feature-selected" data-testid="feature-selected">
               Channel <strong>{s.selected}</strong> on the photo · mean {(result.means[s.selected] ?? 0).toPrecision(3)}
@@ -132,6 +154,17 @@ export function FeatureMapsPanel() {
               </button>
             </div>
           ) : null}
+          {s.selected !== null && (
+            <label className="check" title="Smooth: the channel upsampled bilinearly, like the heatmaps. Crisp: one square per cell of the layer's map.">
+              <input type="checkbox" data-testid="channel-crisp" checked={s.crisp} onChange={(event) => s.setCrisp(event.target.checked)} />
+              Crisp cells ({result.mapWidth}×{result.mapHeight}) instead of smooth
+            </label>
+          )}
+          {s.selected !== null && s.heatmapHidden && (
+            <p className="hint" data-testid="heatmap-hidden-note">
+              The heatmap is hidden while a channel is on the photo; tick Heatmap in the toolbar to see both.
+            </p>
+          )}
           {s.selected !== null ? (
             <div className="button-row">
               <button

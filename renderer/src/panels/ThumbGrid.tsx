@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FolderListing, PhotoEntry } from '../../../preload/contract';
 import { api } from '../lib/api';
@@ -10,6 +10,8 @@ import { rootOf, type SelectModifier } from '../store/library';
 const CELL_WIDTH = 96;
 const CELL_HEIGHT = 112;
 const THUMB_SIZE = 160;
+/** Thumbnails smaller than this on both sides (1×1, 10×10 images) are scaled up, pixelated, instead of shown as specks. */
+export const TINY_THUMB = 64;
 
 interface ThumbProps {
   photo: PhotoEntry;
@@ -23,6 +25,7 @@ interface ThumbProps {
 
 const Thumb = memo(function Thumb({ photo, selected, ticked, error, rootName, onPick }: ThumbProps) {
   const markError = useStudio((state) => state.markThumbError);
+  const [tiny, setTiny] = useState(false);
   const shownPath = rootName ? `${rootName}/${photo.relPath}` : photo.relPath;
   return (
     <div
@@ -56,6 +59,8 @@ const Thumb = memo(function Thumb({ photo, selected, ticked, error, rootName, on
             loading="lazy"
             decoding="async"
             draggable={false}
+            className={tiny ? 'tiny' : undefined}
+            onLoad={(event) => setTiny(Math.max(event.currentTarget.naturalWidth, event.currentTarget.naturalHeight) < TINY_THUMB)}
             onError={() => markError(photo.path)}
           />
         )}

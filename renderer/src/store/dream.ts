@@ -1,13 +1,14 @@
-import { DREAM_DEFAULTS, MAX_DREAM_LAYERS, MAX_LAYER_WEIGHT, requestDefaults, type DreamResult, type DreamSpec, type HostEvent } from '../../../preload/contract';
+import { DREAM_DEFAULTS, KEPT_DREAMS, MAX_DREAM_LAYERS, MAX_LAYER_WEIGHT, requestDefaults, type DreamResult, type DreamSpec, type HostEvent } from '../../../preload/contract';
 import { parseLayerList, type LayerListProblem, type LayerWeight } from '../../../preload/layer-list';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
 import { loadImage } from '../lib/dataUrl';
+import { fileName } from '../lib/text';
 import { currentModel } from './model';
 import { cancelQuietly, withJob } from './jobs';
 import type { SliceCreator, StudioState } from './types';
 
 export interface DreamParams {
-  /** "mixed3:1, mixed5:1.5" */
+  /** "mixed3:1, mixed5:1" */
   layersText: string;
   objective: 'mean' | 'mean-square';
   octaves: number;
@@ -34,23 +35,39 @@ export interface DreamFrame {
 
 export type DreamStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
-export interface DreamSlice {
-  dreamParams: DreamParams;
+/** The timeline of one dream: what the studio shows, and keeps per photo while another is open. */
+export interface DreamTimeline {
   dreamJob: string | null;
   /** What the running/shown frames are: 'Deep Dream' or "channel N of layer X". */
   dreamLabel: string | null;
-  /** A photo path whose features the dream steers towards (spec.guide). */
-  dreamGuide: string | null;
   dreamStatus: DreamStatus;
   dreamResult: DreamResult | null;
   dreamError: string | null;
   /** What the engine said about the finished dream (e.g. "no gradient"). */
   dreamNotes: string[];
-  /** The finished job whose frames 'export:dream' can write. */
+  /** The job whose frames 'export:dream' can write (finished, or cancelled with frames). */
   exportableDreamJob: string | null;
   frames: DreamFrame[];
   framesTruncated: boolean;
   frameIndex: number;
+}
+
+/** A dream of another photo, shown again when that photo is picked again. */
+export interface KeptDream extends DreamTimeline {
+  photo: string;
+}
+
+export interface DreamSlice extends DreamTimeline {
+  dreamParams: DreamParams;
+  /** A photo path whose features the dream steers towards (spec.guide). */
+  dreamGuide: string | null;
+  /** The last dream of other photos (oldest first), at most KEPT_DREAMS − 1 besides the shown one. */
+  keptDreams: KeptDream[];
+  /**
+   * The jobs whose frames the compute process still keeps (oldest first): it keeps the last
+   * KEPT_DREAMS that ended with frames, so an older one can no longer be exported.
+   */
+  computeKeptJobs: string[];
   /** Keep showing the newest frame while a dream runs, until the user scrubs away from it. */
   followLive: boolean;
   playing: boolean;
@@ -61,12 +78,21 @@ export interface DreamSlice {
   setDreamParam<K extends keyof DreamParams>(key: K, value: DreamParams[K]): void;
   resetDreamLayers(): void;
   runDream(): Promise<void>;
-  /** Re-runs the last dream with exactly the parameters it used. */
-  dreamAgainLikeThis(): Promise<void>;
+  /** Puts the shown dream's parameters (and guide) back into the fields, to run it again or vary it. */
+  loadDreamSettings(): void;
   /** Feature visualisation of one channel: frames go to the same timeline as a dream. */
   visualiseChannel(layer: string, channel: number): Promise<void>;
   setDreamGuide(path: string | null): void;
   resetDream(): void;
+  /**
+   * The photo changes from `from` to `to`: the dream shown (finished, cancelled or running, which is
+   * stopped) is kept for `from`, and the one kept for `to`, if any, is shown again.
+   */
+  switchDreamPhoto(from: string | null, to: string | null): void;
+  /** Before another photo is opened while a dream runs: asks whether to stop it (true: go ahead). */
+  confirmStopDream(next: string): Promise<boolean>;
+  /** The compute process restarted: none of its dreams can be exported any more. */
+  forgetComputeDreams(): void;
   acceptFrame(event: Extract<HostEvent, { type: 'dream-frame' }>): void;
   setFrameIndex(index: number): void;
   stepFrame(delta: number): void;
@@ -77,7 +103,7 @@ export interface DreamSlice {
 }
 
 /** The dream part of the state when there is no dream (start, and after a reset). */
-const NO_DREAM = {
+const NO_DREAM: DreamTimeline = {
   dreamJob: null,
   dreamLabel: null,
   dreamStatus: 'idle',
@@ -88,7 +114,14 @@ const NO_DREAM = {
   frames: [],
   framesTruncated: false,
   frameIndex: 0,
-} satisfies Partial<DreamSlice>;
+};
+
+function timelineOf(state: DreamTimeline): DreamTimeline {
+  return Object.fromEntries(Object.keys(NO_DREAM).map((key) => [key, state[key as keyof DreamTimeline]])) as unknown as DreamTimeline;
+}
+
+/** Jobs that sent at least one frame: the compute process keeps such a job's frames even when it is cancelled. */
+const jobsWithFrames = new Set<string>();
 
 /** More frames than this are not kept (memory); the newest frame still replaces the last one. */
 export const MAX_FRAMES = 600;
@@ -148,6 +181,56 @@ export function modelLayerNames(state: Pick<StudioState, 'layers' | 'layersModel
   return state.layersModel !== null && state.layersModel === state.modelId ? new Set(state.layers.map((layer) => layer.name)) : null;
 }
 
+/** The label of the Deep Dream timeline; anything else on the timeline is a feature visualisation. */
+export const DEEP_DREAM_LABEL = 'Deep Dream';
+
+/** True while the timeline holds a feature visualisation (a square image grown from noise, not the photo). */
+export function isFeatureVisualisation(state: Pick<DreamTimeline, 'dreamLabel' | 'frames'>): boolean {
+  return state.frames.length > 0 && state.dreamLabel !== null && state.dreamLabel !== DEEP_DREAM_LABEL;
+}
+
+/**
+ * The timeline's "frame n of m": while the dream runs, m is the frames it will make (octaves × steps,
+ * from the job's progress), not the frames that have arrived so far.
+ */
+export function frameCounter(index: number, count: number, expected: number, running: boolean): string {
+  const total = running && expected > count ? expected : count;
+  return `${index + 1}/${total}`;
+}
+
+/** The layers field's text for a layer list: "mixed3:1, mixed5:1". */
+export function layersTextOf(layers: readonly { name: string; weight: number }[]): string {
+  return layers.map((layer) => `${layer.name}:${layer.weight}`).join(', ');
+}
+
+/** The panel's fields (and guide) that reproduce a dream's spec. */
+export function dreamSettingsOf(spec: DreamSpec): { params: DreamParams; guide: string | null } {
+  return {
+    params: {
+      layersText: layersTextOf(spec.layers ?? []),
+      objective: spec.objective,
+      octaves: spec.octaves,
+      octaveScale: spec.octaveScale,
+      steps: spec.steps,
+      stepSize: spec.stepSize,
+      maxSize: spec.maxSize,
+      seed: spec.seed,
+      channelLayer: spec.channel?.layer ?? '',
+      channelIndex: spec.channel?.index ?? null,
+    },
+    guide: spec.guide ?? null,
+  };
+}
+
+/** True when the fields already hold the dream's settings ("load" would change nothing). */
+export function holdsDreamSettings(params: DreamParams, guide: string | null, spec: DreamSpec): boolean {
+  const wanted = dreamSettingsOf(spec);
+  const sameLayers = JSON.stringify(parseDreamLayers(params.layersText).layers) === JSON.stringify(spec.layers ?? []);
+  const { layersText: _a, ...rest } = params;
+  const { layersText: _b, ...wantedRest } = wanted.params;
+  return sameLayers && guide === wanted.guide && JSON.stringify(rest) === JSON.stringify(wantedRest);
+}
+
 export function octaveStarts(frames: DreamFrame[]): number[] {
   const starts: number[] = [];
   frames.forEach((frame, position) => {
@@ -171,7 +254,7 @@ export function visualiseLabel(layer: string, channel: number): string {
 /** The dream side of a swipe compare; frame numbers count from 1, as the timeline shows them. */
 export function dreamSideLabel(kindLabel: string | null, frameIndex: number): string {
   const frame = `frame ${frameIndex + 1}`;
-  return !kindLabel || kindLabel === 'Deep Dream' ? `dream ${frame}` : `${kindLabel} · ${frame}`;
+  return !kindLabel || kindLabel === DEEP_DREAM_LABEL ? `dream ${frame}` : `${kindLabel} · ${frame}`;
 }
 
 /** Why the channel objective fields cannot be used, or null (both empty = off). */
@@ -207,16 +290,39 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       },
       { jobId, quietCancel: () => get().dreamJob !== jobId },
     );
-    if (get().dreamJob !== jobId) return;
     await decodeQueue;
-    if (result) set({ dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: result.notes ?? [] });
-    else if (errorCode(failure) === 'cancelled') set({ dreamStatus: 'cancelled' });
-    else set({ dreamStatus: 'failed', dreamError: errorMessage(failure) });
+    // The compute process keeps the frames of a finished dream, and of a cancelled one that made any.
+    const cancelled = !result && errorCode(failure) === 'cancelled';
+    const kept = Boolean(result) || (cancelled && jobsWithFrames.has(jobId));
+    jobsWithFrames.delete(jobId);
+    if (kept) keptByCompute(jobId);
+    const outcome: Partial<DreamTimeline> = result
+      ? { dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: result.notes ?? [] }
+      : cancelled
+        ? { dreamStatus: 'cancelled', exportableDreamJob: kept ? jobId : null }
+        : { dreamStatus: 'failed', dreamError: errorMessage(failure) };
+    // The dream may be shown, kept for another photo (the user moved on), or gone (replaced).
+    if (get().dreamJob === jobId) set(outcome);
+    else set((state) => ({ keptDreams: state.keptDreams.map((dream) => (dream.dreamJob === jobId ? { ...dream, ...outcome } : dream)) }));
+  }
+
+  /** Mirrors the compute process's KEPT_DREAMS: a dream pushed out of it can no longer be exported. */
+  function keptByCompute(jobId: string): void {
+    const jobs = [...get().computeKeptJobs.filter((job) => job !== jobId), jobId];
+    const dropped = new Set(jobs.slice(0, Math.max(0, jobs.length - KEPT_DREAMS)));
+    const unexportable = <T extends DreamTimeline>(dream: T): T => (dream.exportableDreamJob && dropped.has(dream.exportableDreamJob) ? { ...dream, exportableDreamJob: null } : dream);
+    set((state) => ({
+      computeKeptJobs: jobs.slice(-KEPT_DREAMS),
+      keptDreams: state.keptDreams.map(unexportable),
+      exportableDreamJob: state.exportableDreamJob && dropped.has(state.exportableDreamJob) ? null : state.exportableDreamJob,
+    }));
   }
 
   return {
     dreamParams: { ...DEFAULT_DREAM_PARAMS },
     dreamGuide: null,
+    keptDreams: [],
+    computeKeptJobs: [],
     ...NO_DREAM,
     followLive: true,
     playing: false,
@@ -230,7 +336,7 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
 
     resetDreamLayers() {
       const model = currentModel(get());
-      const layersText = model ? model.defaultDreamLayers.map((name) => `${name}:1`).join(', ') : '';
+      const layersText = model ? layersTextOf(model.defaultDreamLayers.map((name) => ({ name, weight: 1 }))) : '';
       set((state) => ({ dreamParams: { ...state.dreamParams, layersText } }));
     },
 
@@ -269,20 +375,17 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
         seed: params.seed,
         ...(guide ? { guide } : {}),
       };
-      await runFrameJob('Deep Dream', 'Deep Dream', (jobId) => api().call('dream:run', { jobId, spec }));
+      await runFrameJob(DEEP_DREAM_LABEL, DEEP_DREAM_LABEL, (jobId) => api().call('dream:run', { jobId, spec }));
     },
 
-    async dreamAgainLikeThis() {
+    loadDreamSettings() {
       const spec = get().dreamResult?.spec;
-      if (!spec) {
-        get().toast('info', 'Run a dream to the end first.');
+      if (!spec || get().dreamLabel !== DEEP_DREAM_LABEL) {
+        get().toast('info', 'Run a dream to the end first: its settings can then be loaded back.');
         return;
       }
-      if (get().dreamLabel !== 'Deep Dream') {
-        get().toast('info', 'The last run was a feature visualisation; use its button again.');
-        return;
-      }
-      await runFrameJob('Deep Dream', 'Deep Dream (again)', (jobId) => api().call('dream:run', { jobId, spec }));
+      const { params, guide } = dreamSettingsOf(spec);
+      set({ dreamParams: params, dreamGuide: guide, dreamError: null });
     },
 
     async visualiseChannel(layer, channel) {
@@ -306,7 +409,59 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       releaseFrames(frames);
     },
 
+    switchDreamPhoto(from, to) {
+      const state = get();
+      const running = state.dreamStatus === 'running';
+      // A running dream is stopped; its frames so far stay (the compute process keeps them too).
+      if (running && state.dreamJob) cancelQuietly(state.dreamJob);
+      let kept = state.keptDreams;
+      const worthKeeping = from !== null && (state.frames.length > 0 || running);
+      if (worthKeeping) {
+        for (const older of kept.filter((dream) => dream.photo === from)) releaseFrames(older.frames);
+        kept = [...kept.filter((dream) => dream.photo !== from), { photo: from, ...timelineOf(state) }];
+      } else {
+        releaseFrames(state.frames);
+      }
+      const restored = to === null ? undefined : kept.find((dream) => dream.photo === to);
+      if (restored) kept = kept.filter((dream) => dream !== restored);
+      // Besides the one shown, as many as the compute process keeps for export.
+      while (kept.length > KEPT_DREAMS - 1) {
+        releaseFrames(kept[0]!.frames);
+        kept = kept.slice(1);
+      }
+      const { photo: _photo, ...timeline } = restored ?? { photo: '', ...NO_DREAM };
+      set({ ...timeline, keptDreams: kept, playing: false, compare: false, followLive: !restored || restored.frameIndex === restored.frames.length - 1 });
+      if (worthKeeping && !running && kept.some((dream) => dream.photo === from)) {
+        get().toast('info', `The dream of ${fileName(from)} is kept: pick that photo again to see it.`);
+      }
+    },
+
+    async confirmStopDream(next) {
+      const state = get();
+      if (state.dreamStatus !== 'running' || !state.dreamJob) return true;
+      const expected = state.jobs[state.dreamJob]?.total ?? 0;
+      const made = state.frames.length;
+      const progress = expected > 0 ? `${made} of ${expected} frames` : `${made} frame${made === 1 ? '' : 's'} so far`;
+      const photo = state.selectedPath ? fileName(state.selectedPath) : 'this photo';
+      const what = state.dreamLabel && state.dreamLabel !== DEEP_DREAM_LABEL ? `The visualisation of ${state.dreamLabel}` : `The dream of ${photo}`;
+      return state.askConfirm({
+        title: 'Stop the running dream?',
+        message: `${what} is still running (${progress}). Opening ${fileName(next)} stops it; the frames made so far stay with ${photo}: pick it again to see or export them.`,
+        confirmLabel: `Stop and open ${fileName(next)}`,
+        cancelLabel: 'Keep dreaming',
+      });
+    },
+
+    forgetComputeDreams() {
+      set((state) => ({
+        computeKeptJobs: [],
+        exportableDreamJob: null,
+        keptDreams: state.keptDreams.map((dream) => ({ ...dream, exportableDreamJob: null })),
+      }));
+    },
+
     acceptFrame(event) {
+      jobsWithFrames.add(event.jobId);
       if (event.jobId !== get().dreamJob) return;
       decodeQueue = decodeQueue.then(async () => {
         let image: ImageBitmap | HTMLImageElement;

@@ -35,13 +35,30 @@ export function methodOptionsSpec(method: Method, options: MethodOptions): Parti
   return key ? { [key]: options[key] } : {};
 }
 
+/**
+ * The one opacity the studio shows for the heatmap, in both places (Explain panel, canvas toolbar):
+ * 0 = only the photo, 1 = only the heatmap. The contract's `alpha` (the photo's weight in the
+ * overlay, what exports and the CLI take) is 1 − this.
+ */
+export function heatmapOpacityOf(alpha: number): number {
+  return Math.round((1 - alpha) * 100) / 100;
+}
+
+/** The contract's alpha (photo weight) for a heatmap opacity. */
+export function alphaOfHeatmapOpacity(opacity: number): number {
+  return Math.round((1 - Math.max(0, Math.min(1, opacity))) * 100) / 100;
+}
+
+/** Smallest and largest feature-map tile (px) the grid offers. */
+export const FEATURE_TILE_SIZES = [36, 52, 80, 120] as const;
+
 export interface ExplainSlice {
   method: Method;
   layer: string | null;
   /** null = the top class. */
   classIndex: number | null;
   colormap: Colormap;
-  /** Weight of the photo in the overlay. */
+  /** Weight of the photo in the overlay (the wire's alpha); the studio shows heatmapOpacityOf(alpha). */
   alpha: number;
   threshold: number;
   methodOptions: MethodOptions;
@@ -66,11 +83,19 @@ export interface ExplainSlice {
   featureJob: string | null;
   featureSort: FeatureSort;
   selectedChannel: number | null;
+  /** Draw the channel overlay as its crisp cells instead of bilinear-smooth. */
+  channelCrisp: boolean;
+  /** Width of a feature-map tile in the grid (px). */
+  featureTile: number;
+  /** The heatmap was hidden because a channel was laid over the photo: shown again when it goes. */
+  heatmapHiddenByChannel: boolean;
   setMethod(method: Method): void;
   setLayer(layer: string): void;
   setClassIndex(index: number | null): void;
   setColormap(colormap: Colormap): void;
   setAlpha(alpha: number): void;
+  /** Sets the heatmap's opacity (alpha = 1 − opacity). */
+  setHeatmapOpacity(opacity: number): void;
   setThreshold(threshold: number): void;
   setMethodOption(key: keyof MethodOptions, value: number): void;
   showHeatmap(): Promise<void>;
@@ -83,6 +108,8 @@ export interface ExplainSlice {
   setFeatureSort(sort: FeatureSort): void;
   loadFeatureMaps(): Promise<void>;
   selectChannel(channel: number | null): void;
+  setChannelCrisp(crisp: boolean): void;
+  setFeatureTile(size: number): void;
 }
 
 /** The explain settings without a photo (what a batch applies to every photo), or null without a model. */
@@ -116,6 +143,29 @@ export function heatmapKeyOf(spec: ExplainRequestSpec | null): string | null {
   return JSON.stringify(rest);
 }
 
+/**
+ * Showing a channel hides the heatmap under it (two colour maps on top of each other cannot be
+ * read); hiding the channel brings back a heatmap it hid. The toolbar's checkboxes still show both.
+ */
+export function selectChannelState(
+  state: Pick<StudioState, 'layerVisible' | 'heatmapHiddenByChannel' | 'heatmap'>,
+  channel: number | null,
+): Pick<StudioState, 'selectedChannel' | 'layerVisible' | 'heatmapHiddenByChannel'> {
+  if (channel === null) {
+    return {
+      selectedChannel: null,
+      heatmapHiddenByChannel: false,
+      layerVisible: state.heatmapHiddenByChannel ? { ...state.layerVisible, heatmap: true } : state.layerVisible,
+    };
+  }
+  const hides = state.heatmap !== null && state.layerVisible.heatmap;
+  return {
+    selectedChannel: channel,
+    heatmapHiddenByChannel: hides || state.heatmapHiddenByChannel,
+    layerVisible: { ...state.layerVisible, channel: true, heatmap: hides ? false : state.layerVisible.heatmap },
+  };
+}
+
 export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
   method: EXPLAIN_DEFAULTS.method,
   layer: null,
@@ -139,12 +189,16 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
   featureJob: null,
   featureSort: 'index',
   selectedChannel: null,
+  channelCrisp: false,
+  featureTile: 52,
+  heatmapHiddenByChannel: false,
 
   setMethod: (method) => set({ method }),
   setLayer: (layer) => set({ layer }),
   setClassIndex: (classIndex) => set({ classIndex }),
   setColormap: (colormap) => set({ colormap }),
   setAlpha: (alpha) => set({ alpha }),
+  setHeatmapOpacity: (opacity) => set({ alpha: alphaOfHeatmapOpacity(opacity) }),
   setThreshold: (threshold) => set({ threshold }),
   setMethodOption: (key, value) => set((state) => ({ methodOptions: { ...state.methodOptions, [key]: value } })),
 
@@ -157,7 +211,15 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
     await withReplacingJob(get, set, 'heatmapJob', 'heatmap', `${METHOD_LABELS[spec.method ?? EXPLAIN_DEFAULTS.method]} heatmap`, async (jobId) => {
       const result = await api().call('explain:heatmap', { jobId, spec });
       if (get().selectedPath === spec.path && get().modelId === spec.model) {
-        set({ heatmap: result, heatmapKey: heatmapKeyOf(spec), heatmapSpec: spec, layerVisible: { ...get().layerVisible, heatmap: true } });
+        // The new map is what the user asked to see: a channel laid over the photo would hide it.
+        const visible = get().layerVisible;
+        set({
+          heatmap: result,
+          heatmapKey: heatmapKeyOf(spec),
+          heatmapSpec: spec,
+          heatmapHiddenByChannel: false,
+          layerVisible: { ...visible, heatmap: true, channel: get().selectedChannel === null ? visible.channel : false },
+        });
       }
     });
   },
@@ -197,11 +259,13 @@ export const createExplainSlice: SliceCreator<ExplainSlice> = (set, get) => ({
     }
     await withReplacingJob(get, set, 'featureJob', 'featureMaps', `Feature maps of ${layer}`, async (jobId) => {
       const result = await api().call('explain:featureMaps', { jobId, path, model, layer });
-      if (get().selectedPath === path && get().modelId === model) set({ featureMaps: result, selectedChannel: null });
+      if (get().selectedPath === path && get().modelId === model) set((state) => ({ featureMaps: result, ...selectChannelState(state, null) }));
     });
   },
 
   selectChannel(channel) {
-    set((state) => ({ selectedChannel: channel, layerVisible: { ...state.layerVisible, channel: true } }));
+    set((state) => selectChannelState(state, channel));
   },
+  setChannelCrisp: (channelCrisp) => set({ channelCrisp }),
+  setFeatureTile: (size) => set({ featureTile: FEATURE_TILE_SIZES.reduce((best, tile) => (Math.abs(tile - size) < Math.abs(best - size) ? tile : best)) }),
 });

@@ -1,8 +1,8 @@
 import { DEFAULT_EXPORT_TEMPLATE, templateError, type BatchResult, type ExportResult, type FolderListing } from '../../../preload/contract';
 import { api, errorCode, errorMessage, newJobId } from '../lib/api';
-import { explainSettingsOf, explainSpecOf } from './explain';
+import { explainSettingsOf, explainSpecOf, heatmapKeyOf } from './explain';
 import { withJob } from './jobs';
-import { rootOf } from './library';
+import { rootOf, selectedPhotoProblem } from './library';
 import type { SliceCreator, StudioState } from './types';
 
 export type DreamExportKind = 'frame' | 'frames' | 'webp' | 'gif';
@@ -16,6 +16,8 @@ export type BatchScope = 'folder' | 'selection';
 
 export interface BatchRecord {
   scope: BatchScope;
+  /** The opened folder the batch was about (a selection: its first photo's). */
+  root: string | null;
   outDir: string;
   photos: number;
   result: BatchResult;
@@ -55,6 +57,38 @@ export function batchFolderOf(state: Pick<StudioState, 'folders' | 'batchRoot' |
 }
 
 /**
+ * The photos "…for the selection" covers: the ticked ones, or else the photo picked with a plain
+ * click (one photo is a selection too).
+ */
+export function batchSelectionOf(state: Pick<StudioState, 'multiSelection' | 'selectedPath'>): string[] {
+  if (state.multiSelection.length) return state.multiSelection;
+  return state.selectedPath ? [state.selectedPath] : [];
+}
+
+/** The selection button's words for `count` photos (ticked, or just the picked one). */
+export function selectionButtonLabel(state: Pick<StudioState, 'multiSelection' | 'selectedPath'>): string {
+  const count = state.multiSelection.length;
+  if (count > 0) return `…for the ${count} selected photo${count === 1 ? '' : 's'}`;
+  return state.selectedPath ? '…for this photo (1)' : '…for the selection (0)';
+}
+
+/** The last batch summary while it is about the folder the batch section shows; null once the folder changed. */
+export function shownBatchOf(state: Pick<StudioState, 'lastBatch' | 'folders' | 'batchRoot' | 'selectedPath'>): BatchRecord | null {
+  const batch = state.lastBatch;
+  if (!batch) return null;
+  return batch.root !== null && batch.root === (batchFolderOf(state)?.root ?? null) ? batch : null;
+}
+
+/** Where a file went, for a toast: "name to /the/folder". */
+export function exportedWhere(files: readonly string[]): string {
+  const first = files[0] ?? '';
+  const cut = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\'));
+  const folder = cut > 0 ? first.slice(0, cut) : first;
+  const name = first.slice(cut + 1);
+  return files.length === 1 ? `${name} to ${folder}` : `${files.length} files to ${folder}`;
+}
+
+/**
  * The "overwrite?" question for an 'exists' error: the host names every existing file it would
  * replace, one per line ("<path>: already exists (not overwritten)"), and the question lists them all.
  */
@@ -62,6 +96,16 @@ export function overwriteQuestion(message: string): string {
   const count = message.split('\n').filter((line) => /: already exists\b/.test(line)).length;
   const replace = count > 1 ? `Replace all ${count} files?` : count === 1 ? 'Replace this file?' : 'Replace the existing file(s)?';
   return `${message}\n\n${replace}`;
+}
+
+/** What the "Export dream" button says about the dream shown (its tooltip). */
+export function dreamExportHint(state: Pick<StudioState, 'exportableDreamJob' | 'dreamStatus' | 'frames'>): string {
+  if (state.exportableDreamJob) return state.dreamStatus === 'cancelled' ? `The ${state.frames.length} frames made before the cancel` : '';
+  if (state.dreamStatus === 'running') return 'The dream is still running: cancel it to export the frames so far, or wait for the end';
+  if (state.frames.length > 0 && (state.dreamStatus === 'done' || state.dreamStatus === 'cancelled')) {
+    return 'The frames of this dream are no longer kept for export (only the latest dreams are): run it again';
+  }
+  return 'Run a dream first';
 }
 
 /** Where exports go when the user has not chosen: a subfolder of the opened folder. */
@@ -95,8 +139,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
       }
       if (result) {
         set({ lastExport: { what, result } });
-        const first = result.files[0]?.split(/[\\/]/).pop() ?? '';
-        get().toast('success', result.files.length === 1 ? `Exported ${first}` : `Exported ${result.files.length} files`);
+        get().toast('success', `Exported ${exportedWhere(result.files)}`);
       }
     } finally {
       set({ exporting: false });
@@ -127,11 +170,13 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
 
     async exportBatch(scope) {
       const state = get();
-      const paths = scope === 'folder' ? (batchFolderOf(state)?.photos.map((photo) => photo.path) ?? []) : state.multiSelection;
+      const folder = batchFolderOf(state);
+      const paths = scope === 'folder' ? (folder?.photos.map((photo) => photo.path) ?? []) : batchSelectionOf(state);
       if (!paths.length) {
-        get().toast('info', scope === 'folder' ? 'Open a folder first.' : 'Ctrl/⌘-click or shift-click photos to select them first.');
+        get().toast('info', scope === 'folder' ? 'Open a folder first.' : 'Pick a photo, or ctrl/⌘-click or shift-click several, first.');
         return;
       }
+      const root = scope === 'folder' ? (folder?.root ?? null) : rootOf(state.folders, paths[0]!);
       const spec = explainSettingsOf(state);
       if (!spec) {
         get().toast('info', 'Choose a model first.');
@@ -164,8 +209,8 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
         );
         if (cancelled) set({ batchNote: 'Cancelled. Press the button again to resume: photos already written are skipped.' });
         if (result) {
-          set({ lastBatch: { scope, outDir, photos: paths.length, result } });
-          get().toast(result.failed.length ? 'info' : 'success', `Batch export: ${result.done} written, ${result.skipped} already done, ${result.failed.length} failed`);
+          set({ lastBatch: { scope, root, outDir, photos: paths.length, result } });
+          get().toast(result.failed.length ? 'info' : 'success', `Batch export: ${result.done} written, ${result.skipped} already done, ${result.failed.length} failed, into ${outDir}`);
         }
       } finally {
         set({ batchJob: null, exporting: false });
@@ -190,8 +235,15 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
         get().toast('info', 'Choose a photo first.');
         return;
       }
+      const problem = selectedPhotoProblem(get());
+      if (problem) {
+        get().toast('error', problem);
+        return;
+      }
       const outDir = outDirOrComplain();
       if (!outDir) return;
+      // What is written is what the canvas shows: a map not shown yet (or out of date) is shown too.
+      if (get().heatmapKey !== heatmapKeyOf(spec) && get().heatmapJob === null) void get().showHeatmap();
       await exportWithConfirm('Export overlay', 'overlay', (jobId, overwrite) =>
         api().call('export:overlay', { jobId, spec, outDir, overwrite }),
       );
@@ -200,7 +252,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
     async exportDream() {
       const dreamJobId = get().exportableDreamJob;
       if (!dreamJobId) {
-        get().toast('info', 'Run a dream to the end first.');
+        get().toast('info', dreamExportHint(get()) || 'Run a dream first.');
         return;
       }
       const outDir = outDirOrComplain();

@@ -17,7 +17,9 @@ export function connectHostEvents(): () => void {
         useStudio.setState({ runtime: event.runtime });
         break;
       case 'compute-restarted':
-        state.setBanner(`The compute process stopped and was restarted (${event.reason}). Running jobs were lost; start them again.`);
+        state.forgetComputeDreams();
+        // The reason says it all ("the compute engine stopped (killed by SIGKILL) and was restarted").
+        state.setBanner(`${event.reason.charAt(0).toUpperCase()}${event.reason.slice(1)}. Running jobs were lost; start them again. Your folders and settings are as they were.`);
         break;
       case 'folder-changed':
         // An opened root changed on disk: list it again. Any other root is a request to open it

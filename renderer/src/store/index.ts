@@ -23,6 +23,8 @@ const PERSISTED_KEYS = [
   'threshold',
   'methodOptions',
   'featureSort',
+  'channelCrisp',
+  'featureTile',
   'dreamParams',
   'fps',
   'outDir',
@@ -30,6 +32,8 @@ const PERSISTED_KEYS = [
   'batchRawMaps',
   'batchTemplate',
   'layerOpacity',
+  'collapsed',
+  'sideWidth',
 ] as const satisfies readonly (keyof StudioState)[];
 
 type Persisted = Pick<StudioState, (typeof PERSISTED_KEYS)[number]>;
@@ -58,6 +62,8 @@ export const useStudio = create<StudioState>()(
           // New dream parameters added in later versions get their defaults.
           dreamParams: { ...DEFAULT_DREAM_PARAMS, ...current.dreamParams, ...saved.dreamParams },
           layerOpacity: { ...current.layerOpacity, ...saved.layerOpacity },
+          collapsed: { ...current.collapsed, ...saved.collapsed },
+          sideWidth: { ...current.sideWidth, ...saved.sideWidth },
           methodOptions: { ...DEFAULT_METHOD_OPTIONS, ...saved.methodOptions },
         };
       },

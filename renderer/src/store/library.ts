@@ -74,6 +74,17 @@ export function nextMultiSelection(current: string[], order: string[], anchor: s
   return order.slice(Math.min(from, to), Math.max(from, to) + 1);
 }
 
+/**
+ * Why the selected photo cannot be explained, dreamed on or exported (it failed to open), in
+ * words for a tooltip; null while it is fine (or still being probed).
+ */
+export function selectedPhotoProblem(state: Pick<LibrarySlice, 'selectedPath' | 'photoError'>): string | null {
+  if (!state.selectedPath || !state.photoError) return null;
+  const name = state.selectedPath.split(/[\\/]/).pop() ?? state.selectedPath;
+  const reason = state.photoError.startsWith(state.selectedPath) ? state.photoError.slice(state.selectedPath.length).replace(/^[\s:—-]+/, '') : state.photoError;
+  return `${name} cannot be opened: ${reason || state.photoError}`;
+}
+
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 /** The photos the grid shows, in order. */
@@ -186,8 +197,19 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get) => ({
   },
 
   selectPhoto(path) {
-    if (path === get().selectedPath) return;
-    get().resetDream();
+    const previous = get().selectedPath;
+    if (path === previous) return;
+    // A running dream is not thrown away silently: ask first (it goes on if the answer is no).
+    if (path !== null && get().dreamStatus === 'running') {
+      void get().confirmStopDream(path).then((go) => {
+        if (!go || get().selectedPath !== previous) return;
+        get().switchDreamPhoto(previous, null);
+        get().selectPhoto(path);
+      });
+      return;
+    }
+    // The dream shown stays with its photo; the one of the photo picked now comes back.
+    get().switchDreamPhoto(previous, path);
     set({
       selectedPath: path,
       photoInfo: null,

@@ -22,10 +22,22 @@ export interface ConfirmRequest {
   title: string;
   message: string;
   confirmLabel: string;
+  /** The button that answers no; default "Cancel". */
+  cancelLabel?: string;
   resolve: (answer: boolean) => void;
 }
 
 export type CanvasLayer = 'photo' | 'channel' | 'dream';
+
+export type SidePanel = 'left' | 'right';
+
+/** Widths (px) a side panel can be dragged to. */
+export const SIDE_WIDTH_LIMITS: Record<SidePanel, [number, number]> = { left: [200, 520], right: [280, 720] };
+
+export function clampSideWidth(side: SidePanel, width: number): number {
+  const [low, high] = SIDE_WIDTH_LIMITS[side];
+  return Math.round(Math.max(low, Math.min(high, width)));
+}
 
 export interface UiSlice {
   appInfo: AppInfo | null;
@@ -38,6 +50,11 @@ export interface UiSlice {
   /** Opacity of the canvas layers; the heatmap's opacity is 1 − alpha (the Explain setting). */
   layerOpacity: Record<CanvasLayer, number>;
   layerVisible: Record<CanvasLayer | 'heatmap', boolean>;
+  /** Side panels the user folded away (small windows), and widths they dragged (null = the default). */
+  collapsed: Record<SidePanel, boolean>;
+  sideWidth: Record<SidePanel, number | null>;
+  setCollapsed(side: SidePanel, collapsed: boolean): void;
+  setSideWidth(side: SidePanel, width: number | null): void;
   loadAppInfo(): Promise<void>;
   startJob(id: string, kind: JobKind, label: string): void;
   updateJob(event: Extract<HostEvent, { type: 'progress' }>): void;
@@ -65,6 +82,15 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   // The channel overlay is opaque colour: let the photo show through it by default.
   layerOpacity: { photo: 1, channel: 0.6, dream: 1 },
   layerVisible: { photo: true, heatmap: true, channel: true, dream: true },
+  collapsed: { left: false, right: false },
+  sideWidth: { left: null, right: null },
+
+  setCollapsed(side, collapsed) {
+    set((state) => ({ collapsed: { ...state.collapsed, [side]: collapsed } }));
+  },
+  setSideWidth(side, width) {
+    set((state) => ({ sideWidth: { ...state.sideWidth, [side]: width === null ? null : clampSideWidth(side, width) } }));
+  },
 
   async loadAppInfo() {
     try {

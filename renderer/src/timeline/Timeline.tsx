@@ -1,7 +1,7 @@
 import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
-import { octaveStarts } from '../store/dream';
+import { frameCounter, octaveStarts } from '../store/dream';
 
 /** Steps playback outside React: each tick only moves frameIndex, which the Konva node follows. */
 function usePlayback(playing: boolean, fps: number): void {
@@ -56,6 +56,8 @@ export function Timeline() {
       followLive: state.followLive,
       jobId: state.dreamJob,
       label: state.dreamLabel,
+      // Frames the running job will make (octaves × steps): its progress events carry the total.
+      expected: state.dreamJob && state.dreamStatus === 'running' ? (state.jobs[state.dreamJob]?.total ?? 0) : 0,
       setFrameIndex: state.setFrameIndex,
       stepFrame: state.stepFrame,
       setPlaying: state.setPlaying,
@@ -145,8 +147,8 @@ export function Timeline() {
                 {s.label} ·{' '}
               </span>
             )}
-            <strong>
-              {s.index + 1}/{count}
+            <strong data-testid="timeline-counter" title={running && s.expected > count ? `${count} of ${s.expected} frames made so far` : undefined}>
+              {frameCounter(s.index, count, s.expected, running)}
             </strong>
             {frame && (
               <span className="muted">
