@@ -7,8 +7,9 @@
 // of colours. (The common "sRGB IEC61966-2.1" profile moves 1% of those colours, all saturated, by
 // exactly 1.) One test per distinct profile, cached by hash. Anything else keeps its conversion.
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { pngChunk, rgbPng, unfilteredRows } from './png-bytes';
 
 const REMEMBERED_PROFILES = 64;
 const verdicts = new Map<string, Promise<boolean>>();
@@ -41,32 +42,10 @@ function testPixels(): Buffer {
   return pixels;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
-/** An 8-bit RGB PNG of `pixels` with `icc` embedded (iCCP). */
+/** An 8-bit RGB PNG of `pixels` with `icc` embedded (iCCP) but not applied. */
 function pngWithProfile(pixels: Buffer, icc: Buffer): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(TEST_WIDTH, 0);
-  header.writeUInt32BE(TEST_HEIGHT, 4);
-  header[8] = 8;
-  header[9] = 2;
-  const rowBytes = TEST_WIDTH * 3;
-  const filtered = Buffer.alloc((rowBytes + 1) * TEST_HEIGHT);
-  for (let y = 0; y < TEST_HEIGHT; y++) pixels.copy(filtered, y * (rowBytes + 1) + 1, y * rowBytes, (y + 1) * rowBytes);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('iCCP', Buffer.concat([Buffer.from('icc\u0000\u0000', 'latin1'), deflateSync(icc)])),
-    chunk('IDAT', deflateSync(filtered, { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  const profile = pngChunk('iCCP', Buffer.concat([Buffer.from('icc\u0000\u0000', 'latin1'), deflateSync(icc)]));
+  return rgbPng(TEST_WIDTH, TEST_HEIGHT, unfilteredRows(pixels, TEST_WIDTH, TEST_HEIGHT), [profile]);
 }
 
 /** Largest change of any 8-bit sample that converting from `icc` to sRGB makes to the test image. */
