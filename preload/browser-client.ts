@@ -37,7 +37,7 @@ export function createBrowserClient(location: Location = window.location): Convs
     if (!waiting) return;
     pending.delete(data.id);
     if (data.envelope.ok) waiting.resolve(data.envelope.result);
-    else waiting.reject(new ApiError(data.envelope.error.code, data.envelope.error.message));
+    else waiting.reject(new ApiError(data.envelope.error.code, data.envelope.error.message, data.envelope.error.paths));
   });
   let closed = false;
   opened.catch(() => undefined); // reported by the first call instead

@@ -36,6 +36,7 @@ export const MAX_LAYER_WEIGHT = 100;
 /**
  * The compute process keeps the frames of this many of the latest dreams (finished, or cancelled
  * with frames) for export; the studio keeps the timelines of as many for coming back to a photo.
+ * Which dreams it holds, the compute process says itself ('dream-kept', 'dream-released').
  */
 export const KEPT_DREAMS = 3;
 
@@ -335,6 +336,8 @@ export interface DreamResult {
 export interface ExportResult {
   files: string[];
   sidecar: string;
+  /** Resume: every file was already there, made with these settings; nothing was written. */
+  skipped?: boolean;
 }
 
 export interface BatchResult {
@@ -420,6 +423,11 @@ export type HostEvent =
       file?: string;
     }
   | { type: 'runtime'; runtime: RuntimeSummary }
+  /** The compute process holds this job's frames for export now (a finished dream, or a cancelled one with frames). */
+  | { type: 'dream-kept'; jobId: string }
+  /** The compute process dropped this job's frames (a newer dream pushed them out): no longer exportable. */
+  | { type: 'dream-released'; jobId: string }
+  /** The compute process restarted: every dream it held is gone (no 'dream-released' for each). */
   | { type: 'compute-restarted'; reason: string }
   /** Files changed under an opened folder (re-list it), or a folder to open (Electron's File ▸ Open Folder…). */
   | { type: 'folder-changed'; root: string };

@@ -14,15 +14,20 @@ export type ErrorCode =
 export interface ApiErrorShape {
   code: ErrorCode;
   message: string;
+  /** 'exists': every file that would be replaced (the message names at most 50 of them). */
+  paths?: string[];
 }
 
 export class ApiError extends Error implements ApiErrorShape {
+  readonly paths?: string[];
   constructor(
     readonly code: ErrorCode,
     message: string,
+    paths?: readonly string[],
   ) {
     super(message);
     this.name = 'ApiError';
+    if (paths) this.paths = [...paths];
   }
 }
 

@@ -10,7 +10,8 @@ const api: ConvscopeApi = {
     const envelope = (await ipcRenderer.invoke(INVOKE_CHANNEL, method, request)) as Envelope<never>;
     if (envelope.ok) return envelope.result;
     // An Error crossing the context bridge keeps only its message; a plain object keeps the code.
-    throw { name: 'ApiError', code: envelope.error.code, message: envelope.error.message };
+    const { code, message, paths } = envelope.error;
+    throw { name: 'ApiError', code, message, ...(paths ? { paths } : {}) };
   },
   onEvent(listener) {
     const wrapped = (_event: unknown, payload: HostEvent): void => listener(payload);

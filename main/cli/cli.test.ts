@@ -134,6 +134,22 @@ describe('convscope CLI', () => {
     expect(readdirSync(dir).sort()).toEqual(['frame-0001.png', 'parameters.json']);
   });
 
+  it('a dream with a mistyped layer or channel leaves no folder, so the corrected run just works', () => {
+    const dir = join(out, 'dream-typo');
+    const small = ['--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '1'];
+    const typo = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, ...small, '--layers', 'nope:1');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/nope/);
+    expect(existsSync(dir)).toBe(false);
+    const channel = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, ...small, '--channel', 'nope:3');
+    expect(channel.code).toBe(2);
+    expect(existsSync(dir)).toBe(false);
+    const fixed = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, ...small);
+    expect(fixed.stderr).not.toMatch(/exists/);
+    expect(fixed.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['final.png', 'frame-0001.png', 'parameters.json']);
+  });
+
   it('a dream killed half-way leaves a record claiming its frames; --overwrite then replaces them and drops stale ones', async () => {
     const dir = join(out, 'dream-killed');
     const args = [join(REPO, 'bin/convscope.mjs'), 'dream', photo('everyday/rocket.jpg'), '--out', dir, '--model', 'mobilenet_v2', '--max-size', '64', '--octaves', '1', '--steps', '200', '--json'];

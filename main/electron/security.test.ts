@@ -39,7 +39,14 @@ describe('studio window security settings', () => {
   it('only lets the window navigate to its own page', () => {
     const own = 'app://convscope/index.html';
     expect(isAppUrl('app://convscope/index.html', own)).toBe(true);
-    expect(isAppUrl('app://convscope/../../etc/passwd', own)).toBe(false);
+    // Dot segments, plain or as %2e, are resolved by the URL parser before the compare (what is left
+    // is the page or another path); what the parser leaves in place — an encoded slash, a backslash,
+    // NUL — is never the page. (The file server refuses the same: app-protocol.test.ts.)
+    expect(isAppUrl('app://convscope/assets/%2e%2e/index.html', own)).toBe(true);
+    expect(isAppUrl('app://convscope/assets/..%2findex.html', own)).toBe(false);
+    expect(isAppUrl('app://convscope/assets%5c..%5cindex.html', own)).toBe(false);
+    expect(isAppUrl('app://convscope/assets\\..\\index.html', own)).toBe(false);
+    expect(isAppUrl('app://convscope/index.html%00', own)).toBe(false);
     expect(isAppUrl('file:///etc/passwd', own)).toBe(false);
     expect(isAppUrl('file:///app/out/renderer/index.html', own)).toBe(false);
     expect(isAppUrl('https://example.com/', own)).toBe(false);

@@ -8,7 +8,8 @@ import type { CnnModel, ModelSpec } from './types';
 
 export type BundledModelId = 'inception_v3' | 'mobilenet_v2';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's CommonJS shim declares that name in the bundled chunk.
+const requireFromHere = createRequire(import.meta.url);
 const NSFW_LABELS = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'];
 
 const SPECS: Record<BundledModelId, ModelSpec> = {
@@ -46,15 +47,15 @@ export function isBundledModelId(id: string): id is BundledModelId {
 
 function modelsDir(): string {
   // nsfwjs' "exports" hide dist/models; find the package root from its main entry.
-  const main = require.resolve('nsfwjs');
+  const main = requireFromHere.resolve('nsfwjs');
   return join(resolve(dirname(main), '../..'), 'dist', 'models');
 }
 
 function requireFresh<T>(file: string): T {
   try {
-    return require(file) as T;
+    return requireFromHere(file) as T;
   } finally {
-    delete require.cache[file]; // the shard strings are large; do not keep them cached
+    delete requireFromHere.cache[file]; // the shard strings are large; do not keep them cached
   }
 }
 

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { EngineError, type BackendName, type RuntimeInfo } from './types';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's CommonJS shim declares that name in the bundled chunk.
+const requireFromHere = createRequire(import.meta.url);
 const LADDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const NODE_PACKAGE: Partial<Record<BackendName, string>> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
@@ -83,13 +84,13 @@ async function tryBackend(backend: BackendName): Promise<{ detail: string } | st
 async function tryNode(backend: 'tensorflow-gpu' | 'tensorflow'): Promise<{ detail: string } | string> {
   const pkg = NODE_PACKAGE[backend]!;
   try {
-    require.resolve(pkg);
+    requireFromHere.resolve(pkg);
   } catch {
     return 'not installed (its libtensorflow download needs internet at install time)';
   }
   try {
     // Registers the "tensorflow" backend on our tfjs-core instance (same pinned 4.22.0).
-    require(pkg);
+    requireFromHere(pkg);
   } catch (error) {
     return `installed but failed to load: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -120,7 +121,7 @@ function hasGpuDevice(): string | undefined {
 
 async function tryWasm(): Promise<{ detail: string } | string> {
   // The folder holding the .wasm files; resolved at run time so it works unbundled and bundled.
-  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  const wasmDir = dirname(requireFromHere.resolve('@tensorflow/tfjs-backend-wasm'));
   setWasmPaths(`${wasmDir}/`);
   if (!(await tf.setBackend('wasm'))) return 'the WebAssembly backend failed to start';
   await tf.ready();

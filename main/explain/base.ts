@@ -98,7 +98,7 @@ export async function readActivation(model: CnnModel, input: tf.Tensor4D, layer:
   }
 }
 
-/** Pre-softmax logits of a batch, row-major [N, classes]. */
+/** The class scores (LOGITS, engine/scores.ts) of a batch, row-major [N, classes]. */
 export async function readLogits(model: CnnModel, input: tf.Tensor4D): Promise<{ data: Float32Array; classes: number }> {
   const outputs = model.run(input, [LOGITS]);
   try {

@@ -8,14 +8,17 @@ import { assertNotAnInput } from './same-path';
 /** Listed in full so "overwrite?" can name every file it would replace. */
 const MAX_LISTED = 50;
 
-/** One or more outputs already exist; the message names each one (a line per file). */
+/**
+ * One or more outputs already exist and would be replaced with overwrite; the message names each one
+ * (a line per file) unless the caller says why in its own words. `paths` lists them all.
+ */
 export class ExistsError extends Error {
   readonly paths: readonly string[];
-  constructor(paths: string | readonly string[]) {
+  constructor(paths: string | readonly string[], message?: string) {
     const list = typeof paths === 'string' ? [paths] : [...paths];
     const lines = list.slice(0, MAX_LISTED).map((path) => `${path}: already exists (not overwritten)`);
     if (list.length > MAX_LISTED) lines.push(`… and ${list.length - MAX_LISTED} more`);
-    super(lines.join('\n'));
+    super(message ?? lines.join('\n'));
     this.name = 'ExistsError';
     this.paths = list;
   }

@@ -2,7 +2,7 @@
 // a Python dict literal padded with spaces to a 64-byte boundary, then the raw '<f4' data.
 import { writeFileAtomic, type WriteOptions } from './atomic';
 
-const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
+export const NPY_MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Buffer {
   if (!shape.every((n) => Number.isInteger(n) && n >= 0)) throw new RangeError(`bad shape [${shape.join(', ')}]`);
@@ -10,11 +10,11 @@ export function encodeNpy(data: Float32Array, shape: readonly number[]): Buffer 
   if (count !== data.length) throw new RangeError(`shape [${shape.join(', ')}] holds ${count} values, data has ${data.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  const unpadded = MAGIC.length + 2 + 2 + dict.length + 1;
+  const unpadded = NPY_MAGIC.length + 2 + 2 + dict.length + 1;
   const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   if (header.length > 0xffff) throw new RangeError('shape too long for .npy v1.0');
-  const out = Buffer.alloc(MAGIC.length + 4 + header.length + data.length * 4);
-  MAGIC.copy(out, 0);
+  const out = Buffer.alloc(NPY_MAGIC.length + 4 + header.length + data.length * 4);
+  NPY_MAGIC.copy(out, 0);
   out[6] = 1;
   out[7] = 0;
   out.writeUInt16LE(header.length, 8);

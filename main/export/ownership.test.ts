@@ -1,10 +1,11 @@
 // The one rule for export targets, on real files: only what a Convscope record claims is kept or
 // replaced; anything else at a target is refused even with overwrite; "exists" names every file.
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExistsError } from './atomic';
+import { encodeNpy } from './npy';
 import { ForeignFileError, framesFolderOutputs, overlayOutputs, planOutputs, recordOutputs, sidecarOutputs, writePlanned } from './ownership';
 import { InputOverwriteError } from './same-path';
 import { sidecarJson } from './sidecar';
@@ -72,13 +73,46 @@ describe('planOutputs', () => {
     ]);
     // Resume: the missing raw map is written and the sidecar again, so it claims it; the overlay stays.
     const resume = await planOutputs(outputs, { overwrite: false, keepExisting: true, inputs: [] });
-    expect(resume).toEqual({ write: [{ path: join(dir, 'a.json'), replace: true }, { path: raw, replace: false }], kept: [join(dir, 'a.png')] });
+    expect(resume).toEqual({ write: [{ path: join(dir, 'a.json'), replace: true }, { path: raw, replace: false }], kept: [join(dir, 'a.png')], remove: [] });
     await writePlanned(resume, new Map([[join(dir, 'a.json'), ours({ rawMap: { file: 'raw.npy', path: raw } })], [raw, 'npy']]), []);
     expect(await readFile(raw, 'utf8')).toBe('npy');
     expect(await planOutputs(await sidecarOutputs(join(dir, 'a.png'), raw), { overwrite: false, keepExisting: true, inputs: [] })).toEqual({
       write: [],
       kept: [join(dir, 'a.json'), raw, join(dir, 'a.png')],
+      remove: [],
     });
+  });
+
+  it('replacing an export removes the raw map its earlier sidecar claims and this run does not write', async () => {
+    const dir = await folder();
+    const raw = join(dir, 'raw', 'a.npy');
+    await mkdir(join(dir, 'raw'));
+    await writeFile(raw, encodeNpy(new Float32Array([1, 2]), [1, 2]));
+    await writeFile(join(dir, 'a.json'), ours({ rawMap: { file: 'a.npy', path: raw } }));
+    await writeFile(join(dir, 'a.png'), 'overlay');
+    // No raw map this time: asked first (it is named), removed with overwrite, before the new sidecar.
+    const exists = await planOutputs(await sidecarOutputs(join(dir, 'a.png')), { overwrite: false, inputs: [] }).catch((error: unknown) => error);
+    expect((exists as ExistsError).paths).toEqual([join(dir, 'a.json'), join(dir, 'a.png'), raw]);
+    const plan = await planOutputs(await sidecarOutputs(join(dir, 'a.png')), { overwrite: true, inputs: [] });
+    expect(plan).toEqual({ write: [{ path: join(dir, 'a.json'), replace: true }, { path: join(dir, 'a.png'), replace: true }], kept: [], remove: [raw] });
+    await writePlanned(plan, new Map([[join(dir, 'a.json'), ours()], [join(dir, 'a.png'), 'new overlay']]), []);
+    expect(await readdir(join(dir, 'raw'))).toEqual([]);
+    // Another raw path this time: the earlier one goes too; resuming instead refuses (it would be left unclaimed).
+    await writeFile(raw, encodeNpy(new Float32Array([1, 2]), [1, 2]));
+    await writeFile(join(dir, 'a.json'), ours({ rawMap: { file: 'a.npy', path: raw } }));
+    const elsewhere = join(dir, 'b.npy');
+    expect((await planOutputs(await sidecarOutputs(join(dir, 'a.png'), elsewhere), { overwrite: true, inputs: [] })).remove).toEqual([raw]);
+    await expect(planOutputs(await sidecarOutputs(join(dir, 'a.png'), elsewhere), { overwrite: false, keepExisting: true, inputs: [] })).rejects.toThrow(
+      `${raw}: the earlier export's raw map, which this run does not write; pass overwrite to replace that export`,
+    );
+    // A claim alone never removes a file: one that is not a NumPy file (or is an original) stays.
+    await writeFile(join(dir, 'notes.npy'), 'my notes');
+    await writeFile(join(dir, 'a.json'), ours({ rawMap: { file: 'notes.npy', path: join(dir, 'notes.npy') } }));
+    expect((await planOutputs(await sidecarOutputs(join(dir, 'a.png')), { overwrite: true, inputs: [] })).remove).toEqual([]);
+    await writeFile(join(dir, 'a.json'), ours({ rawMap: { file: 'a.npy', path: raw } }));
+    const originalPlan = await planOutputs(await sidecarOutputs(join(dir, 'a.png')), { overwrite: true, inputs: [] });
+    await expect(writePlanned(originalPlan, new Map([[join(dir, 'a.json'), ours()], [join(dir, 'a.png'), 'x']]), [raw])).rejects.toBeInstanceOf(InputOverwriteError);
+    expect(await readFile(raw)).toEqual(encodeNpy(new Float32Array([1, 2]), [1, 2]));
   });
 
   it('accepts a raw map named by an older sidecar (file name only)', async () => {

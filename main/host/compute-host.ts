@@ -93,7 +93,7 @@ export class ComputeHost {
     if (!call) return;
     this.pending.delete(message.id);
     if (message.envelope.ok) call.resolve(message.envelope.result);
-    else call.reject(new ApiError(message.envelope.error.code, message.envelope.error.message));
+    else call.reject(new ApiError(message.envelope.error.code, message.envelope.error.message, message.envelope.error.paths));
   }
 
   private exited(child: ComputeChild, code: number | null, signal: string | null): void {

@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ComputeChild } from './compute-host';
 import type { FromCompute } from './protocol';
 
-const require = createRequire(import.meta.url);
+// Not named `require`, as in main/engine: in a bundle, electron-vite's CommonJS shim declares that name.
+const requireFromHere = createRequire(import.meta.url);
 
 /**
  * The compute entry of the hosts that run the sources (CLI and browser host, through tsx): the .ts
@@ -17,7 +18,7 @@ export function defaultComputeEntry(): string {
 }
 
 export function spawnNodeCompute(entry = defaultComputeEntry()): ComputeChild {
-  const execArgv = entry.endsWith('.ts') ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
+  const execArgv = entry.endsWith('.ts') ? ['--import', pathToFileURL(requireFromHere.resolve('tsx')).href] : [];
   const child = fork(entry, [], {
     execArgv: [...execArgv, '--max-old-space-size=4096'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -86,7 +86,11 @@ export async function walkFolder(root: string, accept: (name: string) => boolean
     const exports = await convscopeFilesAmong(dir, accepted, siblings);
     for (const name of accepted) {
       const path = join(dir, name);
-      files.push({ path, relPath: relative(real, path), name, convscopeExport: exports.has(name) });
+      // Whose it is could not be told (its sidecar unreadable: too many open files, permission):
+      // listed as skipped with why, never taken for a photo nor hidden as an export.
+      const unknown = exports.unknown.get(name);
+      if (unknown) skipped.push({ path, reason: unknown });
+      else files.push({ path, relPath: relative(real, path), name, convscopeExport: exports.ours.has(name) });
     }
   }
   files.sort(byRelPath);

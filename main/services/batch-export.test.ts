@@ -1,5 +1,6 @@
 // Batch export on real folders: the user's photos are never taken for earlier results, a file that
-// is not Convscope's fails that photo only, and a batch that writes nothing creates no folder.
+// is not Convscope's fails that photo only, results made with other settings are not resumed, and
+// every run leaves its summary.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,25 +90,63 @@ describe('batch export', () => {
     expect([again.done.length, again.skipped.length, again.failed.length]).toEqual([0, 2, 0]);
   });
 
-  it('creates no output folder (and no summary) when every photo is refused', async () => {
-    const folder = join(base, 'refused');
+  it('resumes only results made with the same settings: another colormap fails those photos and keeps their files as they are', async () => {
+    const folder = join(base, 'settings');
+    const outDir = join(base, 'settings-out');
     mkdirSync(folder);
     await userPhoto(join(folder, 'a.png'), 10);
+    await userPhoto(join(folder, 'b.png'), 90);
+    expect((await run(folder, outDir, false)).done).toHaveLength(2);
+    rmSync(join(outDir, 'b-gradcam.png')); // cut off after its sidecar: nothing of b's is kept, so b is simply made again
+    const before = readFileSync(join(outDir, 'a-gradcam.png'));
+    const sidecar = readFileSync(join(outDir, 'a-gradcam.json'), 'utf8');
     const listing = await listFolder(folder);
-    const outDir = join(base, 'refused-out', 'deep');
-    const summary = await batchExport({
-      photos: [],
-      unreadable: [{ path: '/etc/passwd', reason: '/etc/passwd: not a readable photo inside a folder you opened' }],
-      spec,
-      outDir,
-      overwrite: false,
-      exportOne,
-    });
-    expect(summary).toMatchObject({ done: [], summaryFile: '' });
-    expect(existsSync(join(base, 'refused-out'))).toBe(false);
-    // An output folder that exists gets its summary, even when nothing was written.
-    const same = await batchExport({ photos: listing.photos, spec, outDir: folder, template: '{name}', overwrite: false, exportOne });
-    expect(same.failed).toHaveLength(1);
-    expect(same.summaryFile).toBe(join(folder, 'summary.json'));
+    const rawDir = join(outDir, 'raw');
+    const viridis = await batchExport({ photos: listing.photos, spec: { ...spec, colormap: 'viridis' }, outDir, rawDir, overwrite: false, exportOne });
+    expect(viridis.done).toEqual([join(folder, 'b.png')]);
+    expect(viridis.failed).toEqual([
+      { path: join(folder, 'a.png'), reason: `${join(outDir, 'a-gradcam.png')}: exists, made with other settings (colormap jet → viridis); pass overwrite to replace` },
+    ]);
+    expect(readFileSync(join(outDir, 'a-gradcam.png'))).toEqual(before);
+    expect(readFileSync(join(outDir, 'a-gradcam.json'), 'utf8')).toBe(sidecar);
+    expect(readdirSync(rawDir)).toEqual(['b-gradcam.npy']);
+    const summary = JSON.parse(readFileSync(viridis.summaryFile, 'utf8'));
+    expect(summary.failed).toEqual(viridis.failed);
+    // The same settings as the first run: a is there already.
+    const same = await run(folder, outDir, false);
+    expect(same.skipped).toEqual([join(folder, 'a.png')]);
+    const replaced = await batchExport({ photos: listing.photos, spec: { ...spec, colormap: 'viridis' }, outDir, rawDir, overwrite: true, exportOne });
+    expect([replaced.done.length, replaced.failed.length]).toEqual([2, 0]);
+    expect(JSON.parse(readFileSync(join(outDir, 'a-gradcam.json'), 'utf8')).parameters.colormap).toBe('viridis');
+  });
+
+  it('always leaves its summary, creating the output folder, even when every photo failed', async () => {
+    const folder = join(base, 'all-failed');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'broken.jpg'), 'not a photo');
+    const listing = await listFolder(folder);
+    const outDir = join(base, 'all-failed-out', 'deep');
+    const summary = await batchExport({ photos: listing.photos, unreadable: listing.skipped, spec, outDir, overwrite: false, exportOne });
+    expect(summary.done).toEqual([]);
+    expect(summary.failed.map(({ path }) => path)).toEqual([join(folder, 'broken.jpg')]);
+    expect(summary.summaryFile).toBe(join(outDir, 'summary.json'));
+    expect(JSON.parse(readFileSync(summary.summaryFile, 'utf8'))).toMatchObject({ app: 'convscope', done: [], failed: summary.failed });
+    // An output folder that exists gets its summary too, and an earlier one of Convscope's is replaced.
+    const same = await batchExport({ photos: listing.photos, spec, outDir, overwrite: false, exportOne });
+    expect(same.summaryFile).toBe(join(outDir, 'summary.json'));
+    expect(readdirSync(outDir)).toEqual(['summary.json']);
+  });
+
+  it('keeps a summary.json of the user’s and writes the run’s log beside it', async () => {
+    const folder = join(base, 'user-summary');
+    const outDir = join(base, 'user-summary-out');
+    mkdirSync(folder);
+    mkdirSync(outDir);
+    await userPhoto(join(folder, 'a.png'), 10);
+    writeFileSync(join(outDir, 'summary.json'), '{"my": "summary"}\n');
+    const summary = await run(folder, outDir, true);
+    expect(summary.summaryFile).toMatch(/[/\\]summary-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/);
+    expect(readFileSync(join(outDir, 'summary.json'), 'utf8')).toBe('{"my": "summary"}\n');
+    expect(JSON.parse(readFileSync(summary.summaryFile, 'utf8'))).toMatchObject({ app: 'convscope', done: [join(folder, 'a.png')] });
   });
 });

@@ -16,10 +16,10 @@ export function jobIdInUse(jobId: string): ApiError {
 }
 
 export function toApiError(error: unknown): ApiErrorShape {
-  if (error instanceof ApiError) return { code: error.code, message: error.message };
+  if (error instanceof ApiError) return { code: error.code, message: error.message, ...(error.paths ? { paths: [...error.paths] } : {}) };
   if (error instanceof PhotoError) return { code: 'photo', message: error.message };
   if (error instanceof AbortError || (error instanceof Error && error.name === 'AbortError')) return { code: 'cancelled', message: 'cancelled' };
-  if (error instanceof ExistsError) return { code: 'exists', message: error.message };
+  if (error instanceof ExistsError) return { code: 'exists', message: error.message, paths: [...error.paths] };
   if (error instanceof InputOverwriteError) return { code: 'not-allowed', message: error.message };
   if (error instanceof ModelDownloadError) return { code: error.code === 'cancelled' ? 'cancelled' : 'engine', message: error.message };
   // What the user asked for cannot be done (a layer, class, channel or size that does not fit).

@@ -1,5 +1,5 @@
 // The handler table's validation, without a compute process (calls that reach it are not made).
-import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +140,50 @@ describe('handler table', () => {
     const batch = await dispatch('export:batch', { jobId: 'b1', paths: [join(inner, 'a.png')], spec: { model: 'mobilenet_v2' }, outDir: inner });
     expect(batch).toMatchObject({ ok: true, result: { done: 1, failed: [] } });
     expect(calls.map(({ params }) => params.outFile)).toEqual([join(inner, 'a-gradcam.png')]);
+  });
+
+  it('fails a batch whose every photo is outside the opened folders as invalid, creating nothing', async () => {
+    const calls: { method: string; params: { outFile?: string } }[] = [];
+    const guard = new FolderGuard();
+    const dispatch = createDispatcher(createHandlers({ hostKind: 'browser', compute: fakeCompute(calls), guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') }));
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'convscope-refused-')));
+    mkdirSync(join(root, 'opened'));
+    writeFileSync(join(root, 'secret.png'), 'x');
+    await dispatch('library:open', { path: join(root, 'opened') });
+    const outDir = join(root, 'out');
+    const batch = await dispatch('export:batch', { jobId: 'r1', paths: [join(root, 'secret.png'), join(root, 'gone.png')], spec: { model: 'mobilenet_v2' }, outDir });
+    expect(batch).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: `export:batch: no photo to export: ${join(root, 'secret.png')}: not a readable photo inside a folder you opened; ${join(root, 'gone.png')}: not a readable photo inside a folder you opened`,
+      },
+    });
+    expect(existsSync(outDir)).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  it('passes every path of an "exists" error from the compute process on to the caller', async () => {
+    const paths = Array.from({ length: 60 }, (_, i) => `/out/a-${i}.png`);
+    const compute = new ComputeHost(() => {
+      let listener: (message: FromCompute) => void = () => {};
+      return {
+        pid: 1,
+        postMessage(message: ToCompute) {
+          if (message.type === 'call') queueMicrotask(() => listener({ type: 'result', id: message.id, envelope: { ok: false, error: { code: 'exists', message: 'fifty lines', paths } } }));
+        },
+        onMessage: (next) => (listener = next),
+        onExit: () => {},
+        kill: () => {},
+      } satisfies ComputeChild;
+    });
+    const guard = new FolderGuard();
+    const dispatch = createDispatcher(createHandlers({ hostKind: 'browser', compute, guard, emit: () => {}, modelCacheDir: join(tmpdir(), 'convscope-models-test') }));
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'convscope-exists-')));
+    writeFileSync(join(root, 'a.png'), 'x');
+    await dispatch('library:open', { path: root });
+    const answer = await dispatch('export:overlay', { jobId: 'e1', spec: { path: join(root, 'a.png'), model: 'mobilenet_v2' }, outDir: join(root, 'out'), overwrite: false });
+    expect(answer).toEqual({ ok: false, error: { code: 'exists', message: 'fifty lines', paths } });
   });
 
   it('refuses a second batch under the id of a running one, and leaves the first one cancellable', async () => {

@@ -151,19 +151,25 @@ export function createHandlers(deps: HostDeps): Handlers {
 
     async 'export:batch'({ jobId, paths, spec, outDir, rawMaps, template, overwrite }) {
       const folder = await outputFolder(outDir);
+      // A path that is gone or outside the opened folders is one failed photo, not a failed batch;
+      // when every one is, the request itself is wrong, and nothing (no folder, no summary) is made.
+      const photos: PhotoEntry[] = [];
+      const unreadable: { path: string; reason: string }[] = [];
+      for (const path of paths) {
+        const resolved = await guard.resolve(path);
+        if (resolved) photos.push(photoEntry(resolved, guard.rootOf(resolved)));
+        else unreadable.push({ path, reason: `${path}: not a readable photo inside a folder you opened` });
+      }
+      if (photos.length === 0) {
+        const named = unreadable.slice(0, 3).map(({ reason }) => reason);
+        if (unreadable.length > named.length) named.push(`… and ${unreadable.length - named.length} more`);
+        throw new ApiError('invalid-request', `export:batch: no photo to export: ${named.join('; ')}`);
+      }
       return mainJob(jobId, async (signal) => {
-        // A path that is gone or outside the opened folders is one failed photo, not a failed batch.
-        const photos: PhotoEntry[] = [];
-        const unreadable: { path: string; reason: string }[] = [];
-        for (const path of paths) {
-          const resolved = await guard.resolve(path);
-          if (resolved) photos.push(photoEntry(resolved, guard.rootOf(resolved)));
-          else unreadable.push({ path, reason: `${path}: not a readable photo inside a folder you opened` });
-        }
         const summary = await batchExport({
           photos,
           unreadable,
-          spec: { ...spec, path: photos[0]?.path ?? paths[0] },
+          spec: { ...spec, path: photos[0]!.path },
           outDir: folder,
           rawDir: rawMaps ? join(folder, 'raw') : undefined,
           template,

@@ -70,7 +70,7 @@ export async function gradcamCommand(target: string, options: GradcamOptions): P
         process.stderr.write(`[${index + 1}/${total}] ${photo.relPath}: ${what}\n`);
       },
     });
-    process.stdout.write(`${summary.done.length} written, ${summary.skipped.length} already done, ${summary.failed.length} failed; ${summary.summaryFile ? `summary: ${summary.summaryFile}` : 'no summary (nothing was written)'}\n`);
+    process.stdout.write(`${summary.done.length} written, ${summary.skipped.length} already done, ${summary.failed.length} failed; summary: ${summary.summaryFile}\n`);
     for (const { path, reason } of summary.failed) process.stdout.write(`failed: ${reason.startsWith(path) ? reason : `${path}: ${reason}`}\n`);
     if (summary.failed.length > 0) process.exitCode = EXIT_SOME_FAILED;
   } finally {

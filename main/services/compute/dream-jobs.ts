@@ -54,21 +54,19 @@ export async function runDreamJob(params: DreamJobParams, context: JobContext): 
   const guide = spec.guide ? (await decodePhoto(spec.guide, { maxSide: Math.max(image.width, image.height) })).image : undefined;
   const plan = dreamPlan(model, image, spec);
   const record = params.framesDir ? join(params.framesDir, 'parameters.json') : undefined;
-  if (record) {
-    // Written before the first frame, so the frames of a dream cut off half-way are still known to be
-    // Convscope's (main/export/ownership.ts); rewritten complete at the end.
-    await mkdir(params.framesDir!, { recursive: true });
-    const started = dreamRecord({ photo: spec.path, parameters: spec, frames: 0, notes: ['incomplete: the dream did not finish'] });
-    await writeFileAtomic(record, sidecarJson(started), { overwrite: params.overwrite, inputs: [spec.path] });
-  }
+  // The provisional record, written just before the first file (collectFrames), so the frames of a
+  // dream cut off half-way are still known to be Convscope's (main/export/ownership.ts), while a
+  // dream that fails before its first frame (a bad layer or channel) leaves no folder and no record.
+  const started = record ? sidecarJson(dreamRecord({ photo: spec.path, parameters: spec, frames: 0, notes: ['incomplete: the dream did not finish'] })) : undefined;
   const generator = dream(model, image, spec, { signal: context.signal, guide });
-  const run = await collectFrames(generator, image, plan.totalSteps, params, context, [spec.path]);
+  const run = await collectFrames(generator, image, plan.totalSteps, { ...params, startRecord: started }, context, [spec.path]);
   const notes = run.cancelled ? [cancelledNote(run.frames.count, plan.totalSteps), ...plan.notes] : run.notes;
-  if (record) {
+  // Rewritten complete at the end (only where the provisional one was written: a folder exists).
+  if (record && run.recordStarted) {
     const finished = dreamRecord({ photo: spec.path, parameters: spec, frames: run.frames.count, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
     await writeFileAtomic(record, sidecarJson(finished), { overwrite: true, inputs: [spec.path] });
   }
-  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
+  remember(context, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
   if (run.cancelled) throw new AbortError();
   return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes, files: run.files };
 }
@@ -92,7 +90,7 @@ export async function runVisualiseJob(params: VisualiseParams, context: JobConte
   // Recorded as a dream so the same exports (frame, frames, animation) work on it.
   const spec = dreamSpecSchema.parse({ path: `${params.layer}-channel-${params.channel}`, model: params.model, channel: { layer: params.layer, index: params.channel }, steps: params.steps, seed: params.seed, maxSize: params.size, octaves: 1 });
   const notes = run.cancelled ? [cancelledNote(run.frames.count, params.steps)] : run.notes;
-  remember(context.jobId, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
+  remember(context, { spec, photoPath: spec.path, frames: run.frames, width: run.last.width, height: run.last.height, notes, cancelled: run.cancelled });
   if (run.cancelled) throw new AbortError();
   return { frames: run.frames.count, width: run.last.width, height: run.last.height, spec, notes: run.notes };
 }
@@ -111,17 +109,28 @@ async function collectFrames(
   generator: AsyncGenerator<DreamFrame, DreamOutcome, void>,
   first: RgbImage,
   totalSteps: number,
-  params: Pick<DreamJobParams, 'framesDir' | 'previews' | 'overwrite'>,
+  params: Pick<DreamJobParams, 'framesDir' | 'previews' | 'overwrite'> & {
+    /** framesDir's parameters.json to write (once, with the folder) just before the first file in it. */
+    startRecord?: string;
+  },
   context: JobContext,
   inputs: string[],
-): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[]; cancelled: boolean }> {
+): Promise<{ frames: FrameStore; last: RgbImage; notes: string[]; files: string[]; cancelled: boolean; recordStarted: boolean }> {
   // Frames beyond the in-memory few spill to a temporary folder, created only when needed.
   const frames = new FrameStore();
   const files: string[] = [];
   let last = first;
   let notes: string[] = [];
-  // Created only now that the photo has decoded: a bad input leaves no empty folder behind.
-  if (params.framesDir) await mkdir(params.framesDir, { recursive: true });
+  let recordStarted = false;
+  /** The folder and its record come into being only once there is a file to put in it. */
+  const beforeFirstFile = async (): Promise<void> => {
+    if (recordStarted || !params.framesDir) return;
+    await mkdir(params.framesDir, { recursive: true });
+    if (params.startRecord !== undefined) {
+      await writeFileAtomic(join(params.framesDir, 'parameters.json'), params.startRecord, { overwrite: params.overwrite, inputs });
+    }
+    recordStarted = true;
+  };
   try {
     while (true) {
       const next = await generator.next();
@@ -135,6 +144,7 @@ async function collectFrames(
       let file: string | undefined;
       if (params.framesDir) {
         file = join(params.framesDir, `frame-${String(frame.index + 1).padStart(4, '0')}.png`);
+        await beforeFirstFile();
         await writeFileAtomic(file, await encodePng(frame.image), { overwrite: params.overwrite, inputs });
         files.push(file);
       }
@@ -145,28 +155,37 @@ async function collectFrames(
     }
     if (params.framesDir) {
       const final = join(params.framesDir, 'final.png');
+      await beforeFirstFile();
       await writeFileAtomic(final, await encodePng(last), { overwrite: params.overwrite, inputs });
       files.push(final);
     }
   } catch (error) {
     // Let the generator run its own clean-up (tensors it holds) before the frames go.
     await generator.return(undefined as never).catch(() => undefined);
-    if (context.signal.aborted && frames.count > 0) return { frames, last, notes, files, cancelled: true };
+    if (context.signal.aborted && frames.count > 0) return { frames, last, notes, files, cancelled: true, recordStarted };
     await frames.dispose();
     throw error;
   }
-  return { frames, last, notes, files, cancelled: false };
+  return { frames, last, notes, files, cancelled: false, recordStarted };
 }
 
-function remember(jobId: string, entry: FinishedDream): void {
+/**
+ * Keeps a dream's frames for export under its job id, and drops the oldest beyond KEPT_DREAMS. Every
+ * studio hears which dreams are held ('dream-kept', 'dream-released'), so none keeps a copy of this
+ * rule. A dream under the same id as an earlier one replaces it: the id stays held (no release).
+ */
+function remember(context: Pick<JobContext, 'jobId' | 'emit'>, entry: FinishedDream): void {
+  const { jobId } = context;
   const replaced = finished.get(jobId);
   if (replaced) void replaced.frames.dispose();
   finished.delete(jobId);
   finished.set(jobId, entry);
+  context.emit({ type: 'dream-kept', jobId });
   for (const [oldId, old] of finished) {
     if (finished.size <= KEPT_DREAMS) break;
     finished.delete(oldId);
     void old.frames.dispose();
+    context.emit({ type: 'dream-released', jobId: oldId });
   }
 }
 

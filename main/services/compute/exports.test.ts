@@ -87,6 +87,55 @@ describe('overlay export', () => {
     expect(readFileSync(other, 'utf8')).toBe('user data');
   });
 
+  it('an overwrite without a raw map removes the raw map the earlier export had, so a later one is not refused', async () => {
+    const folder = folderWithChelsea('overwrite-raw');
+    const rawFile = join(folder, 'raw', 'chelsea-gradcam.npy');
+    await overlay(folder, false, { rawFile });
+    const replaced = await overlay(folder, true);
+    expect(replaced.files).toEqual([join(folder, 'chelsea-gradcam.png')]);
+    expect(existsSync(rawFile)).toBe(false);
+    expect(JSON.parse(readFileSync(replaced.sidecar, 'utf8')).rawMap).toBeUndefined();
+    const again = await overlay(folder, true, { rawFile });
+    expect(again.files).toEqual([join(folder, 'chelsea-gradcam.png'), rawFile]);
+    expect(readFileSync(rawFile).subarray(1, 6).toString()).toBe('NUMPY');
+  });
+
+  it('resumes only what was made with the same settings, compared on the resolved layer and class', async () => {
+    const folder = folderWithChelsea('settings');
+    const rawFile = join(folder, 'raw', 'chelsea-gradcam.npy');
+    const withSpec = (spec: Record<string, unknown>, extra: { rawFile?: string; overwrite?: boolean } = {}) =>
+      computeServices.exportOverlay(
+        { spec: explainSpec.parse({ path: join(folder, 'chelsea.png'), model: 'mobilenet_v2', ...spec }), outFile: join(folder, 'chelsea-gradcam.png'), overwrite: extra.overwrite ?? false, keepExisting: true, rawFile: extra.rawFile },
+        context(),
+      ) as Promise<ExportResult>;
+    const first = await withSpec({});
+    expect(first.skipped).toBeUndefined();
+    const overlayBytes = readFileSync(join(folder, 'chelsea-gradcam.png'));
+    const sidecarText = readFileSync(first.sidecar, 'utf8');
+    const { layer, class: top } = JSON.parse(sidecarText);
+    // The defaults spelled out are the same settings: everything is there, nothing is written.
+    expect(await withSpec({ layer, classIndex: top })).toEqual({ files: [join(folder, 'chelsea-gradcam.png')], sidecar: first.sidecar, skipped: true });
+    // Another colormap, with a raw map to add: refused, nothing added, nothing rewritten.
+    const other = await failure(withSpec({ colormap: 'viridis', threshold: 0.2 }, { rawFile }));
+    expect(other.code).toBe('exists');
+    expect(other.message).toBe(`${join(folder, 'chelsea-gradcam.png')}: exists, made with other settings (colormap jet → viridis, threshold 0 → 0.2); pass overwrite to replace`);
+    expect(other.paths).toEqual([first.sidecar, join(folder, 'chelsea-gradcam.png')]);
+    expect(existsSync(rawFile)).toBe(false);
+    expect(readFileSync(first.sidecar, 'utf8')).toBe(sidecarText);
+    expect(readFileSync(join(folder, 'chelsea-gradcam.png'))).toEqual(overlayBytes);
+    expect((await failure(withSpec({ classIndex: top === 0 ? 1 : 0 }))).message).toMatch(new RegExp(`made with other settings \\(class ${top} → ${top === 0 ? 1 : 0}\\)`));
+    expect((await failure(withSpec({ method: 'gradcam++' }))).message).toMatch(/made with other settings \(method gradcam → gradcam\+\+\)/);
+    // With overwrite the new settings replace it all.
+    const replaced = await withSpec({ colormap: 'viridis', threshold: 0.2 }, { rawFile, overwrite: true });
+    expect(replaced.files).toEqual([join(folder, 'chelsea-gradcam.png'), rawFile]);
+    expect(JSON.parse(readFileSync(replaced.sidecar, 'utf8')).parameters).toMatchObject({ colormap: 'viridis', threshold: 0.2 });
+    // Resuming without asking for the raw map keeps it as part of the export (still claimed).
+    rmSync(join(folder, 'chelsea-gradcam.png'));
+    const resumed = await withSpec({ colormap: 'viridis', threshold: 0.2 });
+    expect(resumed.files).toEqual([join(folder, 'chelsea-gradcam.png'), rawFile]);
+    expect(JSON.parse(readFileSync(resumed.sidecar, 'utf8')).rawMap).toMatchObject({ path: rawFile });
+  });
+
   it('resumes a cut-off export from its sidecar (written first) and keeps what is there', async () => {
     const folder = folderWithChelsea('resume');
     await overlay(folder, false);

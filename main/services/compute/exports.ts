@@ -7,16 +7,18 @@ import type { ExplainSpec, ExportResult } from '../../../preload/contract';
 import { ApiError, LAYER_METHODS, methodOptionOf, requestDefaults } from '../../../preload/contract';
 import { animationMaxSide, encodeAnimation } from '../../dream/animation';
 import type { RgbImage } from '../../image/types';
-import { writeFileAtomic } from '../../export/atomic';
+import { ExistsError, writeFileAtomic } from '../../export/atomic';
 import { dreamRecord } from '../../export/dream-record';
 import { encodeNpy } from '../../export/npy';
-import { ForeignFileError, framesFolderOutputs, framesFolderOwner, overlayOutputs, planOutputs, sidecarOutputs, writePlanned } from '../../export/ownership';
-import { sidecarJson, sidecarPathFor } from '../../export/sidecar';
+import { claimedRawMap, ForeignFileError, framesFolderOutputs, framesFolderOwner, overlayOutputs, planOutputs, sidecarOutputs, writePlanned } from '../../export/ownership';
+import { readConvscopeJsonAsync, sidecarJson, sidecarPathFor } from '../../export/sidecar';
+import { decodePhoto } from '../../image/decode';
 import { encodePng } from '../../image/encode';
 import { throwIfAborted } from '../../abort';
 import type { JobContext } from './context';
 import { getDream } from './dream-jobs';
-import { explainPhoto, overlayImage } from './heatmap';
+import { explainMap, overlayImage, topClass } from './heatmap';
+import { getModel } from './models';
 
 export interface OverlayExportParams {
   spec: ExplainSpec;
@@ -35,54 +37,100 @@ function rawMapSpace(method: ExplainSpec['method'], layer: string): string {
   return onLayerGrid ? `layer ${layer}` : 'model input (the photo resized to the model input size)';
 }
 
+/** The sidecar's `parameters`: how the map was drawn and computed. */
+function exportParameters(spec: ExplainSpec, inputRange: readonly [number, number]): Record<string, unknown> {
+  const option = methodOptionOf(spec.method);
+  return {
+    colormap: spec.colormap,
+    alpha: spec.alpha,
+    threshold: spec.threshold,
+    inputRange,
+    ...(option ? { [option]: spec[option] } : {}),
+  };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const shown = (value: unknown): string => (value === undefined || value === null ? 'none' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * How the export the sidecar describes was made differently from what `spec` asks for now, compared
+ * on the resolved values the sidecar records (default layer, top class): "colormap jet → viridis", ….
+ * Empty when they are the same. The top class is only computed when everything else matches.
+ */
+async function settingsDifferences(stored: Record<string, unknown> | null, spec: ExplainSpec): Promise<string[]> {
+  if (!stored) return ['no settings recorded'];
+  const model = await getModel(spec.model, spec.inputRange);
+  const differences: string[] = [];
+  const compare = (name: string, before: unknown, now: unknown): void => {
+    if (!same(before, now)) differences.push(`${name} ${shown(before)} → ${shown(now)}`);
+  };
+  compare('model', stored.model, model.id);
+  compare('method', stored.method, spec.method);
+  compare('layer', stored.layer, LAYER_METHODS.includes(spec.method) ? (spec.layer ?? model.defaultCamLayer) : null);
+  const before = (stored.parameters && typeof stored.parameters === 'object' ? stored.parameters : {}) as Record<string, unknown>;
+  const now = exportParameters(spec, model.inputRange);
+  for (const key of new Set([...Object.keys(now), ...Object.keys(before)])) compare(key, before[key], now[key]);
+  if (differences.length === 0) compare('class', stored.class, spec.classIndex ?? (await topClass(spec)));
+  return differences;
+}
+
 export async function exportOverlay(params: OverlayExportParams, context: JobContext): Promise<ExportResult> {
+  const { spec } = params;
   const sidecar = sidecarPathFor(params.outFile);
-  const inputs = [params.spec.path];
+  const inputs = [spec.path];
+  const resume = Boolean(params.keepExisting) && !params.overwrite;
+  // Resuming without a raw map asked for: the one the earlier sidecar claims stays part of the export.
+  const rawFile = params.rawFile ?? (resume ? await claimedRawMap(sidecar) : undefined);
   // The shared rule, before any work: originals and files Convscope did not write are never replaced.
-  const plan = await planOutputs(await overlayOutputs(params.outFile, params.rawFile), { overwrite: params.overwrite, keepExisting: params.keepExisting, inputs });
-  const files = [params.outFile, ...(params.rawFile ? [params.rawFile] : [])];
-  if (plan.write.length === 0) return { files, sidecar };
-  const explained = await explainPhoto(params.spec, context, 0);
+  const plan = await planOutputs(await overlayOutputs(params.outFile, rawFile), { overwrite: params.overwrite, keepExisting: params.keepExisting, inputs });
+  const files = [params.outFile, ...(rawFile ? [rawFile] : [])];
+  if (plan.kept.length > 0) {
+    // Files are kept only when they were made as this run would make them; anything else would be
+    // kept beside a sidecar that describes settings that never made it.
+    const differences = await settingsDifferences(await readConvscopeJsonAsync(sidecar), spec);
+    if (differences.length > 0) {
+      const existing = [...plan.write.filter((write) => write.replace).map((write) => write.path), ...plan.kept];
+      const named = plan.kept.includes(params.outFile) ? params.outFile : plan.kept[0]!;
+      throw new ExistsError(existing, `${named}: exists, made with other settings (${differences.join(', ')}); pass overwrite to replace`);
+    }
+    if (plan.write.length === 0) return { files, sidecar, skipped: true };
+  }
+  // The map (shared with the studio's heatmap of the same settings), drawn over the full-size photo.
+  const explained = await explainMap(spec, context);
   throwIfAborted(context.signal);
-  const overlay = overlayImage(explained, params.spec);
+  const { image, info } = await decodePhoto(spec.path);
+  const overlay = overlayImage(image, explained, spec);
   const png = await encodePng(overlay);
   const { map } = explained.output;
-  const option = methodOptionOf(params.spec.method);
   const fields = {
-    photo: params.spec.path,
+    photo: spec.path,
     width: overlay.width,
     height: overlay.height,
     model: explained.model.id,
     modelName: explained.model.name,
     // Saliency methods other than Guided Grad-CAM work on the input, not on a layer.
-    layer: LAYER_METHODS.includes(params.spec.method) ? explained.layer : null,
+    layer: LAYER_METHODS.includes(spec.method) ? explained.layer : null,
     class: explained.classIndex,
     label: explained.label,
     score: explained.score,
     logit: explained.logit,
-    method: params.spec.method,
-    parameters: {
-      colormap: params.spec.colormap,
-      alpha: params.spec.alpha,
-      threshold: params.spec.threshold,
-      inputRange: explained.model.inputRange,
-      ...(option ? { [option]: params.spec[option] } : {}),
-    },
+    method: spec.method,
+    parameters: exportParameters(spec, explained.model.inputRange),
     // `path` is what claims the .npy as Convscope's (the sidecar is written before it).
-    rawMap: params.rawFile
-      ? { file: basename(params.rawFile), path: resolve(params.rawFile), width: map.width, height: map.height, dtype: 'float32', space: rawMapSpace(params.spec.method, explained.layer) }
+    rawMap: rawFile
+      ? { file: basename(rawFile), path: resolve(rawFile), width: map.width, height: map.height, dtype: 'float32', space: rawMapSpace(spec.method, explained.layer) }
       : undefined,
     completenessGap: explained.output.completenessGap,
-    notes: [...explained.info.notes, ...explained.output.notes],
+    notes: [...info.notes, ...explained.output.notes],
   };
   const content = new Map<string, Buffer | string>([
     [sidecar, sidecarJson(fields)],
     [params.outFile, png],
-    ...(params.rawFile ? [[params.rawFile, encodeNpy(map.data, [map.height, map.width])] as [string, Buffer]] : []),
+    ...(rawFile ? [[rawFile, encodeNpy(map.data, [map.height, map.width])] as [string, Buffer]] : []),
   ]);
   throwIfAborted(context.signal);
   await mkdir(dirname(params.outFile), { recursive: true });
-  if (params.rawFile) await mkdir(dirname(params.rawFile), { recursive: true });
+  if (rawFile) await mkdir(dirname(rawFile), { recursive: true });
   // Sidecar first, then the raw map, then the overlay: a run cut off in between leaves a sidecar
   // that still claims its outputs (resume fills them in), never an overlay without one.
   await writePlanned(plan, content, inputs);

@@ -1,6 +1,9 @@
 // The studio's heatmap service: the grey map it sends recolours to exactly the heatmap the host
 // colours for exports (so the studio can switch colormaps without recomputing), and input-space
 // methods name no layer.
+import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explainSpec, type ExplainSpecInput, type HeatmapResult } from '../../../preload/contract';
@@ -49,6 +52,32 @@ describe('heatmap service', () => {
     expect(saliency.layer).toBeNull();
     const eigen = (await computeServices.heatmap({ spec: { ...base, method: 'eigencam' } }, context)) as HeatmapResult;
     expect(eigen).toMatchObject({ layer: 'out_relu', classAgnostic: true });
+  });
+
+  it('exports the map the heatmap just computed without computing it again, and recomputes when the map would change', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'convscope-kept-map-'));
+    const path = join(folder, 'chelsea.png');
+    copyFileSync(photo('everyday/chelsea.png'), path);
+    let steps = 0;
+    const counting: JobContext = { ...context, progress: () => void (steps += 1) };
+    const spec: ExplainSpecInput = { path, model: 'mobilenet_v2', method: 'scorecam', scorecamChannels: 8 };
+    await computeServices.heatmap({ spec }, counting);
+    expect(steps).toBeGreaterThan(0); // Score-CAM reports each batch of channels
+    steps = 0;
+    // Colour, opacity and threshold do not change the map: the export draws the one just made.
+    const exported = await computeServices.exportOverlay({ spec: explainSpec.parse({ ...spec, colormap: 'inferno', alpha: 0.2, threshold: 0.1 }), outFile: join(folder, 'a.png'), overwrite: false }, counting);
+    expect(exported.files).toEqual([join(folder, 'a.png')]);
+    expect(steps).toBe(0);
+    // Another class, another channel count, or the photo changed on disk: computed again.
+    for (const change of [{ spec: { ...spec, classIndex: 3 } }, { spec: { ...spec, scorecamChannels: 9 } }]) {
+      await computeServices.heatmap(change, counting);
+      expect(steps).toBeGreaterThan(0);
+      steps = 0;
+    }
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    await computeServices.heatmap({ spec }, counting);
+    expect(steps).toBeGreaterThan(0);
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('warns when a panorama is squeezed into the square input', async () => {

@@ -1,6 +1,7 @@
 // The one chain from a photo to an explained map: decode → model input → method → raw map.
 // The studio, the exports and the CLI all start here and only differ in how they draw the result.
-import type { ExplainSpec } from '../../../preload/contract';
+import { stat } from 'node:fs/promises';
+import { LAYER_METHODS, methodOptionOf, type ExplainSpec } from '../../../preload/contract';
 import { photoToModelInput } from '../../engine/preprocess';
 import type { CnnModel } from '../../engine/types';
 import { explain } from '../../explain';
@@ -12,9 +13,15 @@ import { scoreInput } from './classify';
 import type { JobContext } from './context';
 import { getModel } from './models';
 
-export interface ExplainedPhoto {
+/**
+ * Photos are decoded at most this large to classify and explain them: the model sees a few hundred
+ * pixels, so a larger decode changes nothing but the cost. Exports draw the map over the full photo.
+ */
+export const ANALYSIS_MAX_SIDE = 2048;
+
+/** What explaining a photo found: plain numbers and arrays (no tensors), safe to keep. */
+export interface ExplainedMap {
   model: CnnModel;
-  image: RgbImage;
   info: PhotoInfo;
   layer: string;
   classIndex: number;
@@ -25,7 +32,11 @@ export interface ExplainedPhoto {
   output: ExplainOutput;
 }
 
-/** Explains one photo. `maxSide` bounds the decoded photo (0 = full resolution, for exports). */
+export interface ExplainedPhoto extends ExplainedMap {
+  image: RgbImage;
+}
+
+/** Explains one photo. `maxSide` bounds the decoded photo (0 = full resolution). */
 export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 'signal' | 'progress'>, maxSide = 0): Promise<ExplainedPhoto> {
   const model = await getModel(spec.model, spec.inputRange);
   const { image, info } = await decodePhoto(spec.path, maxSide > 0 ? { maxSide } : undefined);
@@ -65,6 +76,43 @@ export async function explainPhoto(spec: ExplainSpec, context: Pick<JobContext, 
   }
 }
 
+/** Explained maps kept for the next call on the same photo with the same settings (the studio's heatmap, then its export). */
+const KEPT_MAPS = 2;
+const kept: { key: string; model: string; map: ExplainedMap }[] = [];
+
+/**
+ * What the map depends on: the photo as it is on disk now, the model and its input range, the
+ * method, its layer (resolved), the class asked for and the method's option. Not the colormap,
+ * alpha or threshold: those only colour it.
+ */
+async function mapKey(spec: ExplainSpec): Promise<string> {
+  const file = await stat(spec.path);
+  const layerMethod = LAYER_METHODS.includes(spec.method);
+  const layer = layerMethod ? (spec.layer ?? (await getModel(spec.model, spec.inputRange)).defaultCamLayer) : null;
+  const option = methodOptionOf(spec.method);
+  return JSON.stringify([spec.path, file.mtimeMs, file.size, spec.model, spec.inputRange ?? null, spec.method, layer, spec.classIndex ?? null, option ? spec[option] : null]);
+}
+
+/**
+ * The photo explained at ANALYSIS_MAX_SIDE, from the last few results when nothing the map depends
+ * on changed (so exporting what the studio shows does not compute it again). Only finished results
+ * are kept, at most KEPT_MAPS, and none of another model. Callers must not change what they get.
+ */
+export async function explainMap(spec: ExplainSpec, context: Pick<JobContext, 'signal' | 'progress'>): Promise<ExplainedMap> {
+  const key = await mapKey(spec).catch(() => null);
+  if (key !== null) {
+    const hit = kept.find((entry) => entry.key === key);
+    if (hit) return hit.map;
+  }
+  const { image: _image, ...map } = await explainPhoto(spec, context, ANALYSIS_MAX_SIDE);
+  if (key !== null) {
+    for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.model !== spec.model || kept[i]!.key === key) kept.splice(i, 1);
+    kept.unshift({ key, model: spec.model, map });
+    kept.length = Math.min(kept.length, KEPT_MAPS);
+  }
+  return map;
+}
+
 /**
  * Said when a very long photo is squeezed into the model's square input. The size is the photo's
  * own upright size (the one the studio's caption shows), not the analysis copy it was decoded to.
@@ -80,19 +128,30 @@ export function squeezedNote(photo: { width: number; height: number }, inputSize
 }
 
 /** The map upsampled to width×height and normalised to 0..1. */
-export function normalisedMap(explained: ExplainedPhoto, width: number, height: number): RawMap {
+export function normalisedMap(explained: Pick<ExplainedMap, 'output'>, width: number, height: number): RawMap {
   return normalizeMap(upsampleMap(explained.output.map, width, height));
 }
 
 /** The map upsampled to the image, normalised, coloured (RGBA). */
-export function heatmapRgba(explained: ExplainedPhoto, spec: ExplainSpec, width: number, height: number): Uint8Array {
+export function heatmapRgba(explained: Pick<ExplainedMap, 'output'>, spec: ExplainSpec, width: number, height: number): Uint8Array {
   return colorize(normalisedMap(explained, width, height), spec.colormap, spec.threshold);
 }
 
-/** The overlay at the decoded image's resolution. */
-export function overlayImage(explained: ExplainedPhoto, spec: ExplainSpec): RgbImage {
-  const { width, height } = explained.image;
-  return overlayOnPhoto(explained.image, heatmapRgba(explained, spec, width, height), spec.alpha);
+/** The overlay of the map on `image` (any size of the photo: exports use the full one), at the image's resolution. */
+export function overlayImage(image: RgbImage, explained: Pick<ExplainedMap, 'output'>, spec: ExplainSpec): RgbImage {
+  return overlayOnPhoto(image, heatmapRgba(explained, spec, image.width, image.height), spec.alpha);
+}
+
+/** The class explained when none is asked for: the top one, as explainPhoto picks it (same decode). */
+export async function topClass(spec: ExplainSpec): Promise<number> {
+  const model = await getModel(spec.model, spec.inputRange);
+  const { image } = await decodePhoto(spec.path, { maxSide: ANALYSIS_MAX_SIDE });
+  const input = await photoToModelInput(image, model);
+  try {
+    return argmax(scoreInput(model, input).logits);
+  } finally {
+    input.dispose();
+  }
 }
 
 function argmax(values: Float32Array): number {

@@ -12,11 +12,10 @@ import { runDreamJob, runVisualiseJob } from './dream-jobs';
 import { exportDream, exportOverlay } from './exports';
 import { featureMaps } from './feature-maps';
 import { firstLayerFilters } from './filters';
-import { explainPhoto, normalisedMap } from './heatmap';
+import { ANALYSIS_MAX_SIDE, explainMap, normalisedMap } from './heatmap';
 import { BUNDLED_MODELS, getModel, summariseLayers, summariseModel } from './models';
 
-/** Photos are decoded at most this large to classify and explain them in the studio (exports use full size). */
-export const ANALYSIS_MAX_SIDE = 2048;
+export { ANALYSIS_MAX_SIDE };
 /** The heatmap sent to the studio; the canvas scales it onto the photo. */
 const HEATMAP_MAX_SIDE = 1024;
 
@@ -50,7 +49,7 @@ export const computeServices: ComputeServices = {
 
   async heatmap(params, context) {
     const spec = explainSpec.parse(params.spec);
-    const explained = await explainPhoto(spec, context, ANALYSIS_MAX_SIDE);
+    const explained = await explainMap(spec, context);
     const { width, height } = explained.info;
     const scale = Math.min(1, HEATMAP_MAX_SIDE / Math.max(width, height));
     const heatWidth = Math.max(1, Math.round(width * scale));
@@ -83,8 +82,9 @@ export const computeServices: ComputeServices = {
 
   async faithfulness(params, context) {
     const spec = explainSpec.parse(params.spec);
-    const explained = await explainPhoto(spec, context, ANALYSIS_MAX_SIDE);
-    const input = await photoToModelInput(explained.image, explained.model);
+    const explained = await explainMap(spec, context);
+    const { image } = await decodePhoto(spec.path, { maxSide: ANALYSIS_MAX_SIDE });
+    const input = await photoToModelInput(image, explained.model);
     try {
       return await faithfulness(explained.model, input, explained.output.map, explained.classIndex, {
         steps: params.steps,

@@ -20,6 +20,12 @@ export function errorCode(error: unknown): ErrorCode | null {
   return null;
 }
 
+/** The files an 'exists' error names (every one, not only those its message lists). */
+export function errorPaths(error: unknown): string[] {
+  const paths = error && typeof error === 'object' && 'paths' in error ? (error as ApiErrorShape).paths : undefined;
+  return Array.isArray(paths) ? paths.filter((path): path is string => typeof path === 'string') : [];
+}
+
 export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object' && 'message' in error) {
     const message = String((error as { message: unknown }).message);

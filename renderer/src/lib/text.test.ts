@@ -7,6 +7,10 @@ describe('withoutFileName', () => {
   it('drops a leading path or name that the badge already shows', () => {
     expect(withoutFileName('/photos/awkward/truncated.jpg: premature end of JPEG', 'truncated.jpg')).toBe('premature end of JPEG');
     expect(withoutFileName('truncated.jpg: premature end', 'truncated.jpg')).toBe('premature end');
+    // A folder with a space: only the whole path, when given, is recognised.
+    expect(withoutFileName('/my photos/truncated.jpg: premature end', 'truncated.jpg')).toBe('/my photos/truncated.jpg: premature end');
+    expect(withoutFileName('/my photos/truncated.jpg: premature end', 'truncated.jpg', '/my photos/truncated.jpg')).toBe('premature end');
+    expect(withoutFileName('/my photos/truncated.jpg', 'truncated.jpg', '/my photos/truncated.jpg')).toBe('/my photos/truncated.jpg');
   });
   it('keeps messages that do not start with the file', () => {
     expect(withoutFileName('cannot read truncated.jpg', 'truncated.jpg')).toBe('cannot read truncated.jpg');

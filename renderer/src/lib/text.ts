@@ -1,5 +1,9 @@
-/** Host messages name the file; the badge sits under the name already. */
-export function withoutFileName(reason: string, name: string): string {
+/**
+ * Host messages name the file; the badge sits under the name already. `path`, when known, is
+ * dropped as a whole too (a folder with a space in its name).
+ */
+export function withoutFileName(reason: string, name: string, path?: string): string {
+  if (path && reason.startsWith(path)) return reason.slice(path.length).replace(/^[\s:—-]+/, '') || reason;
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const stripped = reason.replace(new RegExp(`^"?[^\\s"]*?${escaped}"?[\\s:—-]+`), '');
   return stripped || reason;

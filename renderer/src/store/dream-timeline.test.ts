@@ -1,6 +1,6 @@
 // The dream timeline in the studio's store, against a scripted host: the frame counter, what
-// happens to a dream when another photo is picked, cancelled dreams that can still be exported,
-// and loading a dream's settings back into the fields.
+// happens to a dream when another photo is picked, which dreams can be exported (as the compute
+// process says: 'dream-kept', 'dream-released'), and loading a dream's settings back into the fields.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import { DREAM_DEFAULTS, KEPT_DREAMS, type DreamResult, type DreamSpec } from '../../../preload/contract';
@@ -76,13 +76,22 @@ function resultOf(call: Call, frames: number): DreamResult {
   return { frames, width: 8, height: 6, spec, notes: [] };
 }
 
+/** What the compute process says about a job's frames; the studio keeps no rule of its own. */
+function computeSays(type: 'dream-kept' | 'dream-released', jobId: unknown): void {
+  studio.getState().computeDreamHeld({ type, jobId: jobId as string });
+}
+
+/** The host finishes the dream: the compute process keeps it, then the call answers. */
 async function finish(call: Call, frames: number): Promise<void> {
+  computeSays('dream-kept', call.request.jobId);
   call.resolve(resultOf(call, frames));
   await flush();
   await flush();
 }
 
-async function cancel(call: Call): Promise<void> {
+/** The host answers a cancel; `kept`: the compute process kept the frames made until then. */
+async function cancel(call: Call, kept: boolean): Promise<void> {
+  if (kept) computeSays('dream-kept', call.request.jobId);
   call.reject({ code: 'cancelled', message: 'cancelled' });
   await flush();
   await flush();
@@ -114,7 +123,7 @@ describe('frame counter', () => {
 describe('a cancelled dream', () => {
   it('can still be exported: its frames so far, under its job id', async () => {
     const call = await startDream(studio, 3, 30);
-    await cancel(call);
+    await cancel(call, true);
     const state = studio.getState();
     expect(state.dreamStatus).toBe('cancelled');
     expect(state.frames).toHaveLength(3);
@@ -125,9 +134,9 @@ describe('a cancelled dream', () => {
     expect(lastCall('export:dream').request).toMatchObject({ dreamJobId: call.request.jobId, what: 'frame', frame: 1 });
   });
 
-  it('cancelled before its first frame, there is nothing to export', async () => {
+  it('cancelled before its first frame (the compute process keeps nothing), there is nothing to export', async () => {
     const call = await startDream(studio, 0, 30);
-    await cancel(call);
+    await cancel(call, false);
     expect(studio.getState().exportableDreamJob).toBeNull();
   });
 });
@@ -161,7 +170,7 @@ describe('picking another photo', () => {
     expect(studio.getState().selectedPath).toBe('/photos/coffee.png');
     expect(lastCall('job:cancel').request.jobId).toBe(call.request.jobId);
     expect(studio.getState().frames).toHaveLength(0);
-    await cancel(call); // the host answers the cancel
+    await cancel(call, true); // the host answers the cancel
     studio.getState().selectPhoto('/photos/chelsea.png');
     const state = studio.getState();
     expect(state.frames).toHaveLength(2);
@@ -186,22 +195,45 @@ describe('picking another photo', () => {
     expect(state.exportableDreamJob).toBe(call.request.jobId);
   });
 
-  it('keeps as many dreams as the compute process does; an older one shows but is no longer exportable', async () => {
-    const photos = ['/photos/a.png', '/photos/b.png', '/photos/c.png', '/photos/d.png'];
-    const jobs: string[] = [];
+  it('keeps the dreams of KEPT_DREAMS photos (the shown one and the latest others); the oldest is forgotten', async () => {
+    const photos = Array.from({ length: KEPT_DREAMS + 1 }, (_, index) => `/photos/${index}.png`);
     for (const photo of photos) {
       studio.getState().selectPhoto(photo);
-      const call = await startDream(studio, 1, 1);
-      await finish(call, 1);
-      jobs.push(call.request.jobId as string);
+      await finish(await startDream(studio, 1, 1), 1);
     }
-    expect(KEPT_DREAMS).toBe(3);
-    expect(studio.getState().keptDreams.map((dream) => dream.photo)).toEqual(['/photos/b.png', '/photos/c.png']);
-    expect(studio.getState().computeKeptJobs).toEqual(jobs.slice(1));
-    studio.getState().selectPhoto('/photos/b.png');
-    expect(studio.getState().exportableDreamJob).toBe(jobs[1]);
-    studio.getState().selectPhoto('/photos/a.png');
+    expect(studio.getState().keptDreams.map((dream) => dream.photo)).toEqual(photos.slice(1, -1));
+    for (const photo of photos.slice(1)) {
+      studio.getState().selectPhoto(photo);
+      expect(studio.getState().dreamStatus, photo).toBe('done');
+      expect(studio.getState().frames, photo).toHaveLength(1);
+    }
+    studio.getState().selectPhoto(photos[0]!);
+    expect(studio.getState().dreamStatus).toBe('idle');
     expect(studio.getState().frames).toHaveLength(0);
+  });
+
+  it('a dream the compute process releases still shows but is no longer exportable; other jobs change nothing', async () => {
+    const first = await startDream(studio, 2, 2);
+    await finish(first, 2);
+    studio.getState().selectPhoto('/photos/coffee.png');
+    const second = await startDream(studio, 1, 1);
+    await finish(second, 1);
+    // Another tab's dream, on the same compute process, pushed out a dream of its own.
+    computeSays('dream-released', 'job-of-another-tab');
+    expect(studio.getState().exportableDreamJob).toBe(second.request.jobId);
+    expect(studio.getState().keptDreams[0]!.exportableDreamJob).toBe(first.request.jobId);
+    // …and then this tab's dream of chelsea, kept for its photo.
+    computeSays('dream-released', first.request.jobId);
+    expect(studio.getState().exportableDreamJob).toBe(second.request.jobId);
+    studio.getState().selectPhoto('/photos/chelsea.png');
+    expect(studio.getState().dreamStatus).toBe('done');
+    expect(studio.getState().frames).toHaveLength(2);
+    expect(studio.getState().exportableDreamJob).toBeNull();
+    // The shown dream, released while shown.
+    studio.getState().selectPhoto('/photos/coffee.png');
+    computeSays('dream-released', second.request.jobId);
+    expect(studio.getState().frames).toHaveLength(1);
+    expect(studio.getState().exportableDreamJob).toBeNull();
   });
 
   it('after a compute restart, no kept dream claims to be exportable', async () => {

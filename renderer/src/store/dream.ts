@@ -45,7 +45,7 @@ export interface DreamTimeline {
   dreamError: string | null;
   /** What the engine said about the finished dream (e.g. "no gradient"). */
   dreamNotes: string[];
-  /** The job whose frames 'export:dream' can write (finished, or cancelled with frames). */
+  /** The job whose frames 'export:dream' can write: set and cleared as the compute process says ('dream-kept', 'dream-released'). */
   exportableDreamJob: string | null;
   frames: DreamFrame[];
   framesTruncated: boolean;
@@ -63,11 +63,6 @@ export interface DreamSlice extends DreamTimeline {
   dreamGuide: string | null;
   /** The last dream of other photos (oldest first), at most KEPT_DREAMS − 1 besides the shown one. */
   keptDreams: KeptDream[];
-  /**
-   * The jobs whose frames the compute process still keeps (oldest first): it keeps the last
-   * KEPT_DREAMS that ended with frames, so an older one can no longer be exported.
-   */
-  computeKeptJobs: string[];
   /** Keep showing the newest frame while a dream runs, until the user scrubs away from it. */
   followLive: boolean;
   playing: boolean;
@@ -91,6 +86,8 @@ export interface DreamSlice extends DreamTimeline {
   switchDreamPhoto(from: string | null, to: string | null): void;
   /** Before another photo is opened while a dream runs: asks whether to stop it (true: go ahead). */
   confirmStopDream(next: string): Promise<boolean>;
+  /** The compute process holds (kept) or dropped (released) a job's frames: that dream is exportable, or no longer. */
+  computeDreamHeld(event: Extract<HostEvent, { type: 'dream-kept' | 'dream-released' }>): void;
   /** The compute process restarted: none of its dreams can be exported any more. */
   forgetComputeDreams(): void;
   acceptFrame(event: Extract<HostEvent, { type: 'dream-frame' }>): void;
@@ -119,9 +116,6 @@ const NO_DREAM: DreamTimeline = {
 function timelineOf(state: DreamTimeline): DreamTimeline {
   return Object.fromEntries(Object.keys(NO_DREAM).map((key) => [key, state[key as keyof DreamTimeline]])) as unknown as DreamTimeline;
 }
-
-/** Jobs that sent at least one frame: the compute process keeps such a job's frames even when it is cancelled. */
-const jobsWithFrames = new Set<string>();
 
 /** More frames than this are not kept (memory); the newest frame still replaces the last one. */
 export const MAX_FRAMES = 600;
@@ -291,30 +285,22 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       { jobId, quietCancel: () => get().dreamJob !== jobId },
     );
     await decodeQueue;
-    // The compute process keeps the frames of a finished dream, and of a cancelled one that made any.
-    const cancelled = !result && errorCode(failure) === 'cancelled';
-    const kept = Boolean(result) || (cancelled && jobsWithFrames.has(jobId));
-    jobsWithFrames.delete(jobId);
-    if (kept) keptByCompute(jobId);
+    // Whether its frames can be exported, the compute process says ('dream-kept'): a finished dream's
+    // always, a cancelled one's if it made any.
     const outcome: Partial<DreamTimeline> = result
-      ? { dreamStatus: 'done', dreamResult: result, exportableDreamJob: jobId, dreamNotes: result.notes ?? [] }
-      : cancelled
-        ? { dreamStatus: 'cancelled', exportableDreamJob: kept ? jobId : null }
+      ? { dreamStatus: 'done', dreamResult: result, dreamNotes: result.notes ?? [] }
+      : errorCode(failure) === 'cancelled'
+        ? { dreamStatus: 'cancelled' }
         : { dreamStatus: 'failed', dreamError: errorMessage(failure) };
     // The dream may be shown, kept for another photo (the user moved on), or gone (replaced).
-    if (get().dreamJob === jobId) set(outcome);
-    else set((state) => ({ keptDreams: state.keptDreams.map((dream) => (dream.dreamJob === jobId ? { ...dream, ...outcome } : dream)) }));
+    updateTimeline((dream) => dream.dreamJob === jobId, outcome);
   }
 
-  /** Mirrors the compute process's KEPT_DREAMS: a dream pushed out of it can no longer be exported. */
-  function keptByCompute(jobId: string): void {
-    const jobs = [...get().computeKeptJobs.filter((job) => job !== jobId), jobId];
-    const dropped = new Set(jobs.slice(0, Math.max(0, jobs.length - KEPT_DREAMS)));
-    const unexportable = <T extends DreamTimeline>(dream: T): T => (dream.exportableDreamJob && dropped.has(dream.exportableDreamJob) ? { ...dream, exportableDreamJob: null } : dream);
+  /** Changes the timeline(s) that match, whether shown or kept for another photo. */
+  function updateTimeline(matches: (dream: DreamTimeline) => boolean, change: Partial<DreamTimeline>): void {
     set((state) => ({
-      computeKeptJobs: jobs.slice(-KEPT_DREAMS),
-      keptDreams: state.keptDreams.map(unexportable),
-      exportableDreamJob: state.exportableDreamJob && dropped.has(state.exportableDreamJob) ? null : state.exportableDreamJob,
+      ...(matches(state) ? change : {}),
+      keptDreams: state.keptDreams.map((dream) => (matches(dream) ? { ...dream, ...change } : dream)),
     }));
   }
 
@@ -322,7 +308,6 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
     dreamParams: { ...DEFAULT_DREAM_PARAMS },
     dreamGuide: null,
     keptDreams: [],
-    computeKeptJobs: [],
     ...NO_DREAM,
     followLive: true,
     playing: false,
@@ -424,7 +409,8 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       }
       const restored = to === null ? undefined : kept.find((dream) => dream.photo === to);
       if (restored) kept = kept.filter((dream) => dream !== restored);
-      // Besides the one shown, as many as the compute process keeps for export.
+      // Besides the one shown, as many as the compute process keeps for export (whether it still
+      // holds a kept one, it says: 'dream-released').
       while (kept.length > KEPT_DREAMS - 1) {
         releaseFrames(kept[0]!.frames);
         kept = kept.slice(1);
@@ -452,16 +438,20 @@ export const createDreamSlice: SliceCreator<DreamSlice> = (set, get) => {
       });
     },
 
+    computeDreamHeld(event) {
+      // Any studio hears this, also for dreams another one started (two tabs share one compute process).
+      if (event.type === 'dream-kept') updateTimeline((dream) => dream.dreamJob === event.jobId, { exportableDreamJob: event.jobId });
+      else updateTimeline((dream) => dream.exportableDreamJob === event.jobId, { exportableDreamJob: null });
+    },
+
     forgetComputeDreams() {
       set((state) => ({
-        computeKeptJobs: [],
         exportableDreamJob: null,
         keptDreams: state.keptDreams.map((dream) => ({ ...dream, exportableDreamJob: null })),
       }));
     },
 
     acceptFrame(event) {
-      jobsWithFrames.add(event.jobId);
       if (event.jobId !== get().dreamJob) return;
       decodeQueue = decodeQueue.then(async () => {
         let image: ImageBitmap | HTMLImageElement;

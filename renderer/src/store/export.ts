@@ -1,5 +1,6 @@
 import { DEFAULT_EXPORT_TEMPLATE, templateError, type BatchResult, type ExportResult, type FolderListing } from '../../../preload/contract';
-import { api, errorCode, errorMessage, newJobId } from '../lib/api';
+import { api, errorCode, errorMessage, errorPaths, newJobId } from '../lib/api';
+import { fileName } from '../lib/text';
 import { explainSettingsOf, explainSpecOf, heatmapKeyOf } from './explain';
 import { withJob } from './jobs';
 import { rootOf, selectedPhotoProblem } from './library';
@@ -82,18 +83,17 @@ export function shownBatchOf(state: Pick<StudioState, 'lastBatch' | 'folders' | 
 /** Where a file went, for a toast: "name to /the/folder". */
 export function exportedWhere(files: readonly string[]): string {
   const first = files[0] ?? '';
-  const cut = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\'));
-  const folder = cut > 0 ? first.slice(0, cut) : first;
-  const name = first.slice(cut + 1);
+  const name = fileName(first);
+  const folder = first.length > name.length + 1 ? first.slice(0, first.length - name.length - 1) : first;
   return files.length === 1 ? `${name} to ${folder}` : `${files.length} files to ${folder}`;
 }
 
 /**
- * The "overwrite?" question for an 'exists' error: the host names every existing file it would
- * replace, one per line ("<path>: already exists (not overwritten)"), and the question lists them all.
+ * The "overwrite?" question for an 'exists' error: the host's message names the existing files it
+ * would replace, and `paths` (the error's) is every one of them, however many the message lists.
  */
-export function overwriteQuestion(message: string): string {
-  const count = message.split('\n').filter((line) => /: already exists\b/.test(line)).length;
+export function overwriteQuestion(message: string, paths: readonly string[]): string {
+  const count = paths.length;
   const replace = count > 1 ? `Replace all ${count} files?` : count === 1 ? 'Replace this file?' : 'Replace the existing file(s)?';
   return `${message}\n\n${replace}`;
 }
@@ -131,7 +131,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
         if (errorCode(error) !== 'exists') throw error;
         const overwrite = await get().askConfirm({
           title: 'Overwrite?',
-          message: overwriteQuestion(errorMessage(error)),
+          message: overwriteQuestion(errorMessage(error), errorPaths(error)),
           confirmLabel: 'Overwrite',
         });
         if (!overwrite) return;
@@ -242,8 +242,10 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => {
       }
       const outDir = outDirOrComplain();
       if (!outDir) return;
-      // What is written is what the canvas shows: a map not shown yet (or out of date) is shown too.
-      if (get().heatmapKey !== heatmapKeyOf(spec) && get().heatmapJob === null) void get().showHeatmap();
+      // What is written is what the canvas shows: a map not shown yet (or out of date) is shown first,
+      // and the export then draws the map the compute process just made (it keeps the last few)
+      // instead of computing it a second time at once.
+      if (get().heatmapKey !== heatmapKeyOf(spec) && get().heatmapJob === null) await get().showHeatmap();
       await exportWithConfirm('Export overlay', 'overlay', (jobId, overwrite) =>
         api().call('export:overlay', { jobId, spec, outDir, overwrite }),
       );

@@ -16,6 +16,10 @@ export function connectHostEvents(): () => void {
       case 'runtime':
         useStudio.setState({ runtime: event.runtime });
         break;
+      case 'dream-kept':
+      case 'dream-released':
+        state.computeDreamHeld(event);
+        break;
       case 'compute-restarted':
         state.forgetComputeDreams();
         // The reason says it all ("the compute engine stopped (killed by SIGKILL) and was restarted").

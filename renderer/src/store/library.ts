@@ -1,5 +1,6 @@
 import type { FolderListing, PhotoEntry, PhotoSummary } from '../../../preload/contract';
 import { api, errorMessage } from '../lib/api';
+import { fileName, withoutFileName } from '../lib/text';
 import type { SliceCreator } from './types';
 
 export type SortBy = 'name' | 'date';
@@ -80,9 +81,8 @@ export function nextMultiSelection(current: string[], order: string[], anchor: s
  */
 export function selectedPhotoProblem(state: Pick<LibrarySlice, 'selectedPath' | 'photoError'>): string | null {
   if (!state.selectedPath || !state.photoError) return null;
-  const name = state.selectedPath.split(/[\\/]/).pop() ?? state.selectedPath;
-  const reason = state.photoError.startsWith(state.selectedPath) ? state.photoError.slice(state.selectedPath.length).replace(/^[\s:—-]+/, '') : state.photoError;
-  return `${name} cannot be opened: ${reason || state.photoError}`;
+  const name = fileName(state.selectedPath);
+  return `${name} cannot be opened: ${withoutFileName(state.photoError, name, state.selectedPath)}`;
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });

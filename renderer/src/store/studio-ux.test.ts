@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FolderListing, HeatmapResult } from '../../../preload/contract';
 import { smoothSize, upsampleGrey } from '../canvas/channelOverlay';
-import { PIXEL_ZOOM, wheelZoomFactor } from '../canvas/geometry';
+import { wheelZoomFactor } from '../canvas/geometry';
 import { alphaOfHeatmapOpacity, heatmapOpacityOf, selectChannelState } from './explain';
 import { batchSelectionOf, exportedWhere, selectionButtonLabel, shownBatchOf, type BatchRecord } from './export';
 import { selectedPhotoProblem } from './library';
@@ -78,6 +78,8 @@ describe('a photo that failed to open', () => {
     expect(selectedPhotoProblem({ selectedPath: '/p/truncated.jpg', photoError: '/p/truncated.jpg: truncated or corrupt JPEG data' })).toBe(
       'truncated.jpg cannot be opened: truncated or corrupt JPEG data',
     );
+    expect(selectedPhotoProblem({ selectedPath: '/my photos/bad.jpg', photoError: '/my photos/bad.jpg: not an image' })).toBe('bad.jpg cannot be opened: not an image');
+    expect(selectedPhotoProblem({ selectedPath: '/p/odd.jpg', photoError: 'the decoder gave up' })).toBe('odd.jpg cannot be opened: the decoder gave up');
     expect(selectedPhotoProblem({ selectedPath: '/p/ok.jpg', photoError: null })).toBeNull();
     expect(selectedPhotoProblem({ selectedPath: null, photoError: 'x' })).toBeNull();
   });
@@ -99,7 +101,6 @@ describe('wheel zoom', () => {
     expect(wheelZoomFactor(-2, 0, true)).toBeGreaterThan(1.02);
     expect(wheelZoomFactor(-5000)).toBe(4);
     expect(wheelZoomFactor(5, 2)).toBe(0.25);
-    expect(PIXEL_ZOOM).toBe(4);
   });
 });
 
