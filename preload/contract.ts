@@ -118,11 +118,11 @@ export const DREAM_DEFAULTS = defaultsOf(dreamSpec);
 
 // ---- export file name templates: "{name}-{method}" ----------------------------------------------
 
-export const NAME_PLACEHOLDERS = ['name', 'method', 'layer', 'class', 'index'] as const;
+export const NAME_PLACEHOLDERS = ['name', 'method', 'layer', 'class'] as const;
 export type NamePlaceholder = (typeof NAME_PLACEHOLDERS)[number];
-/** `{key}`, or `{index:4}` (zero-padded to 4 digits). Global: for replace and matchAll only. */
-export const NAME_PLACEHOLDER_PATTERN = new RegExp(`\\{(${NAME_PLACEHOLDERS.join('|')})(?::(\\d+))?\\}`, 'g');
-const KNOWN_PLACEHOLDER = new RegExp(`^(${NAME_PLACEHOLDERS.join('|')})(:\\d+)?$`);
+/** `{key}`. Global: for replace and matchAll only. */
+export const NAME_PLACEHOLDER_PATTERN = new RegExp(`\\{(${NAME_PLACEHOLDERS.join('|')})\\}`, 'g');
+const KNOWN_PLACEHOLDER = new RegExp(`^(${NAME_PLACEHOLDERS.join('|')})$`);
 export const DEFAULT_EXPORT_TEMPLATE = '{name}-{method}';
 
 /** Why a batch name template cannot be used, or null. */

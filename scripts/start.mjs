@@ -49,6 +49,8 @@ function sessionProblem() {
   const problems = [];
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) problems.push('no display: DISPLAY and WAYLAND_DISPLAY are unset');
   if (process.platform !== 'win32' && process.getuid?.() === 0) problems.push("running as root, where Chromium's sandbox refuses to start");
+  // Not fetched when it could not run anyway; said so the user knows what else is missing.
+  if (problems.length && !electronBinary()) problems.push('and the Electron binary is not downloaded yet');
   return problems.length ? problems.join('; ') : null;
 }
 

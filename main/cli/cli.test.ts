@@ -38,6 +38,24 @@ describe('convscope CLI', () => {
     expect(existsSync(dreamOut)).toBe(false);
   });
 
+  it('an output path through a file, or onto existing exports, exits 2 with one line saying so', () => {
+    const dir = join(out, 'in-the-way');
+    mkdirSync(dir);
+    const file = join(dir, 'not-a-folder.png');
+    writeFileSync(file, 'x');
+    const dream = convscope('dream', photo('everyday/rocket.jpg'), '--out', file, '--max-size', '96', '--octaves', '1', '--steps', '1');
+    expect(dream.code).toBe(2);
+    expect(dream.stderr).toBe(`convscope: ${file}: is a file, not a folder (--out names the folder the frames go into)\n`);
+    const under = convscope('gradcam', photo('everyday/chelsea.png'), '--out', join(file, 'c.png'), '--model', 'mobilenet_v2');
+    expect(under.code).toBe(2);
+    expect(under.stderr).toBe(`convscope: ${file}: a file is in the way where a folder is needed\n`);
+    const target = join(dir, 'c.png');
+    expect(convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2').code).toBe(0);
+    const again = convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`convscope: 2 files already exist (not overwritten): ${join(dir, 'c.json')}, ${target} (pass --overwrite to replace)\n`);
+  });
+
   it('bad flags exit 2 without a stack trace', () => {
     const result = convscope('gradcam', photo('everyday/chelsea.png'), '--out', join(out, 'x.png'), '--alpha', '3');
     expect(result.code).toBe(2);

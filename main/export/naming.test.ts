@@ -9,10 +9,9 @@ describe('exportName', () => {
     expect(exportName(DEFAULT_EXPORT_TEMPLATE, { name: 'chelsea', method: 'gradcam' })).toBe('chelsea-gradcam');
   });
 
-  it('fills every variable, pads indexes on request', () => {
-    const vars = { name: 'chelsea', method: 'gradcam++', layer: 'block5_conv3', class: 'tabby cat', index: 7 };
-    expect(exportName('{name}-{method}-{layer}-{class}-{index}', vars)).toBe('chelsea-gradcam++-block5_conv3-tabby cat-7');
-    expect(exportName('{name}_frame{index:4}', { name: 'dream', index: 12 })).toBe('dream_frame0012');
+  it('fills every variable', () => {
+    const vars = { name: 'chelsea', method: 'gradcam++', layer: 'block5_conv3', class: 'tabby cat' };
+    expect(exportName('{name}-{method}-{layer}-{class}', vars)).toBe('chelsea-gradcam++-block5_conv3-tabby cat');
   });
 
   it('drops a missing variable together with its separator', () => {

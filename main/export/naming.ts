@@ -7,8 +7,6 @@ export interface NameVars {
   method?: string;
   layer?: string;
   class?: string;
-  /** `{index}` as is; `{index:4}` zero-padded to 4 digits. */
-  index?: number;
 }
 
 const MAX_NAME_BYTES = 200; // leaves room for an extension and a " (2)" under the usual 255-byte limit
@@ -30,11 +28,10 @@ export function sanitizeFileName(raw: string): string {
 }
 
 export function exportName(template: string, vars: NameVars): string {
-  const filled = template.replace(NAME_PLACEHOLDER_PATTERN, (_, key: NamePlaceholder, pad?: string) => {
+  const filled = template.replace(NAME_PLACEHOLDER_PATTERN, (_, key: NamePlaceholder) => {
     const value = vars[key];
     if (value === undefined || value === '') return '\u0000';
-    const text = String(value).replace(/\u0000/g, '');
-    return key === 'index' && pad ? text.padStart(Number(pad), '0') : text;
+    return String(value).replace(/\u0000/g, '');
   });
   // A missing value takes one neighbouring separator with it: '{name}-{method}' without method → 'name'.
   const joined = filled.replace(/[\s._-]*\u0000/g, '').replace(LEADING_SEPARATORS, '');

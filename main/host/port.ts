@@ -21,7 +21,11 @@ export function connectToParent(): ParentLink {
   }
   if (!process.send) throw new Error('the compute process must be started by Convscope (no parent link)');
   return {
-    send: (message) => process.send!(message),
+    // After the parent has gone (Ctrl-C while starting) there is no one to tell: the 'disconnect'
+    // handler shuts this process down, so a send then is dropped instead of throwing.
+    send: (message) => {
+      if (process.connected) process.send!(message, undefined, {}, () => undefined);
+    },
     onMessage: (listener) => process.on('message', (message) => listener(message as ToCompute)),
   };
 }

@@ -15,6 +15,24 @@ export function jobIdInUse(jobId: string): ApiError {
   return new ApiError('invalid-request', `job id "${jobId}" is already in use by a running job; give each job its own id`);
 }
 
+/** What a failed file-system call on a path means for the user (an output folder that is a file, …). */
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EEXIST: 'a file is in the way where a folder is needed',
+  ENOTDIR: 'part of this path is a file, not a folder',
+  EISDIR: 'is a folder, not a file',
+  ENOENT: 'does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'is on a read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+function fileSystemError(error: Error): ApiErrorShape | null {
+  const { code, path } = error as NodeJS.ErrnoException;
+  const reason = code ? FILE_SYSTEM_REASONS[code] : undefined;
+  return reason && typeof path === 'string' ? { code: 'invalid-request', message: `${path}: ${reason}` } : null;
+}
+
 export function toApiError(error: unknown): ApiErrorShape {
   if (error instanceof ApiError) return { code: error.code, message: error.message, ...(error.paths ? { paths: [...error.paths] } : {}) };
   if (error instanceof PhotoError) return { code: 'photo', message: error.message };
@@ -27,7 +45,7 @@ export function toApiError(error: unknown): ApiErrorShape {
   if (error instanceof FolderError || error instanceof RangeError) return { code: 'invalid-request', message: error.message };
   if (error instanceof Error) {
     if (error.name === 'ZodError') return { code: 'invalid-request', message: error.message };
-    return { code: 'internal', message: error.message };
+    return fileSystemError(error) ?? { code: 'internal', message: error.message };
   }
   return { code: 'internal', message: String(error) };
 }

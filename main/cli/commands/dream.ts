@@ -1,5 +1,5 @@
 // `convscope dream <image> --out <dir>`: one PNG per iteration, final.png, parameters.json.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { dreamSpec, type HostEvent } from '../../../preload/contract';
@@ -54,6 +54,8 @@ async function startingParameters(options: DreamOptions, command: Command | unde
 
 export async function dreamCommand(image: string, options: DreamOptions, command?: Command): Promise<void> {
   const outDir = resolve(options.out);
+  const existing = await stat(outDir).catch(() => null);
+  if (existing && !existing.isDirectory()) throw new UsageError(`${outDir}: is a file, not a folder (--out names the folder the frames go into)`);
   const parsed = dreamSpec.safeParse({ ...(await startingParameters(options, command)), path: resolve(image) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
