@@ -77,7 +77,7 @@ describe('convscope CLI', () => {
     expect(readFileSync(join(out, 'c.npy')).subarray(1, 6).toString()).toBe('NUMPY');
     const again = convscope('gradcam', photo('everyday/chelsea.png'), '--out', target, '--model', 'mobilenet_v2');
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/exists/);
+    expect(again.stderr).toMatch(/already exist/);
   });
 
   it('classifies the sideways photo upright and its overlay is upright too', async () => {
@@ -163,7 +163,7 @@ describe('convscope CLI', () => {
     expect(channel.code).toBe(2);
     expect(existsSync(dir)).toBe(false);
     const fixed = convscope('dream', photo('everyday/rocket.jpg'), '--out', dir, ...small);
-    expect(fixed.stderr).not.toMatch(/exists/);
+    expect(fixed.stderr).not.toMatch(/already exist/);
     expect(fixed.code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['final.png', 'frame-0001.png', 'parameters.json']);
   });
