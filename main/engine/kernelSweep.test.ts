@@ -10,16 +10,8 @@ import { makeConvOp, type ConvSpec } from './kernels/conv';
 import { makeAvgPool } from './kernels/avgPool';
 import { makeMaxPool } from './kernels/maxPool';
 import { forwardAxis, type Padding } from './kernels/geometry';
+import { maxRelErr } from './testing/compare';
 
-function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 const SIZES: [number, number][] = [
   [7, 8],

@@ -4,7 +4,7 @@ import { beforeAll, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { bundledArtifacts, loadBundledModel } from './bundled';
 import { LOGITS, type CnnModel } from './types';
-import { relL2 } from './testing/compare';
+import { maxRelErr, relL2 } from './testing/compare';
 
 let ours: CnnModel;
 let stock: tf.LayersModel;
@@ -23,15 +23,6 @@ beforeAll(async () => {
   );
 });
 
-function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 test('softmax of our LOGITS equals the Keras predict; intermediate maps match', () => {
   const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
