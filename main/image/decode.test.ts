@@ -160,7 +160,7 @@ describe('decodePhoto: colour and layout', () => {
 
   it('decodes AVIF and WebP', async () => {
     const avif = await decodePhoto(photo('awkward/astronaut.avif'));
-    expect([avif.info.format, avif.image.width, avif.image.height]).toEqual(['heif', 512, 512]);
+    expect([avif.info.format, avif.image.width, avif.image.height]).toEqual(['avif', 512, 512]);
     const webp = await decodePhoto(photo('awkward/rocket.webp'));
     expect([webp.info.format, webp.image.width, webp.image.height]).toEqual(['webp', 640, 427]);
     const jpeg = await decodePhoto(photo('everyday/rocket.jpg'));

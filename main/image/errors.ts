@@ -57,6 +57,8 @@ function formatLabel(format: string | undefined): string {
       return 'GIF';
     case 'tiff':
       return 'TIFF';
+    case 'avif':
+      return 'AVIF';
     case 'heif':
       return 'AVIF/HEIF';
     default:

@@ -130,7 +130,9 @@ async function openWithSharp(file: string, bytes: number, meta: Metadata, option
     if (meta.hasAlpha) image = image.flatten({ background: FLATTEN_BACKGROUND });
     return image.toColourspace('srgb').removeAlpha().timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   };
-  return { info: { path: file, format, width, height, notes }, bytes, pipeline, checkedFromHeader: false };
+  // libvips calls every HEIF container "heif"; an AV1-coded one is what users know as AVIF.
+  const shown = format === 'heif' && meta.compression === 'av1' ? 'avif' : format;
+  return { info: { path: file, format: shown, width, height, notes }, bytes, pipeline, checkedFromHeader: false };
 }
 
 /**

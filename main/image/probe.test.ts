@@ -18,7 +18,7 @@ const AWKWARD: Record<string, Expected> = {
   'logo.png': { status: 'ok', format: 'png', size: [500, 500], note: /alpha/ },
   'multipage_rgb.tif': { status: 'ok', format: 'tiff', size: [10, 10], note: /first of 2 pages/ },
   'no_time_for_that_tiny.gif': { status: 'ok', format: 'gif', size: [14, 25], note: /first of 24 frames/ },
-  'astronaut.avif': { status: 'ok', format: 'heif', size: [512, 512] },
+  'astronaut.avif': { status: 'ok', format: 'avif', size: [512, 512] },
   'rocket.webp': { status: 'ok', format: 'webp', size: [640, 427] },
   'huge-20000x16000.png': { status: 'ok', format: 'png', size: [20000, 16000], note: /320 megapixels/ },
   'one-pixel.png': { status: 'ok', format: 'png', size: [1, 1] },
