@@ -92,9 +92,15 @@ test('main job: classify, Grad-CAM, dream, scrub, export the overlay', async ({ 
   expect(JSON.stringify(sidecar)).toContain('gradcam');
   expect(JSON.stringify(sidecar)).toContain('chelsea.png');
 
-  // Swipe compare: dream on the left, photo and heatmap on the right, for the screenshot.
-  await id('compare-toggle').check();
+  // The screenshots: the Grad-CAM heatmap over the photo (dream layer hidden), then the dream
+  // frame swiped against the original photo.
+  await id('layer-visible-dream').uncheck();
   const screenshot = join(ARTIFACTS, 'studio.png');
   await page.screenshot({ path: screenshot, fullPage: false });
   await testInfo.attach('studio', { path: screenshot, contentType: 'image/png' });
+  await id('layer-visible-dream').check();
+  await id('compare-toggle').check();
+  const compare = join(ARTIFACTS, 'studio-dream-compare.png');
+  await page.screenshot({ path: compare, fullPage: false });
+  await testInfo.attach('studio-dream-compare', { path: compare, contentType: 'image/png' });
 });
