@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dreamSpec, type DreamSpec } from '../../preload/contract';
 import type { CnnModel } from '../engine/types';
 import type { RgbImage } from '../image/types';
-import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
+import { dream, dreamPlan } from './index';
+import { collectDream } from './testing/collect';
 import { createTinyModel } from './testing/tiny-model';
 import { useBackend } from './testing/backend';
 import { loadPhoto, solidImage } from './testing/photos';
@@ -22,15 +23,7 @@ afterAll(() => model.dispose());
 const spec = (overrides: Partial<DreamSpec> = {}): DreamSpec =>
   dreamSpec.parse({ path: 'rocket.jpg', model: 'tiny', maxSize: 96, octaves: 2, steps: 4, tile: 64, ...overrides });
 
-async function run(photo: RgbImage, s: DreamSpec, options = {}): Promise<{ frames: DreamFrame[]; outcome: DreamOutcome }> {
-  const frames: DreamFrame[] = [];
-  const generator = dream(model, photo, s, options);
-  for (;;) {
-    const next = await generator.next();
-    if (next.done) return { frames, outcome: next.value };
-    frames.push(next.value);
-  }
-}
+const run = (photo: RgbImage, s: DreamSpec, options = {}) => collectDream(model, photo, s, options);
 
 describe('dream', () => {
   it('yields nothing for zero steps and returns the (fitted) input unchanged', async () => {

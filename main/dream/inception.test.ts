@@ -6,7 +6,8 @@ import { loadBundledModel } from '../engine/bundled';
 import { initRuntime } from '../engine/runtime';
 import type { CnnModel } from '../engine/types';
 import type { RgbImage } from '../image/types';
-import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
+import { dream, dreamPlan } from './index';
+import { collectDream } from './testing/collect';
 import { buildObjective } from './objective';
 import { toFloatImage } from './float-image';
 import { tiledGradient } from './gradient-step';
@@ -39,17 +40,7 @@ describe('dream with the bundled InceptionV3', () => {
     // Warm-up: the engine caches a few tensors per new input-shape class (bounded, not a leak).
     for await (const frame of dream(model, rocket, spec)) void frame;
     const before = tf.memory().numTensors;
-    const frames: DreamFrame[] = [];
-    const generator = dream(model, rocket, spec);
-    let outcome: DreamOutcome;
-    for (;;) {
-      const next = await generator.next();
-      if (next.done) {
-        outcome = next.value;
-        break;
-      }
-      frames.push(next.value);
-    }
+    const { frames, outcome } = await collectDream(model, rocket, spec);
     expect(frames).toHaveLength(4);
     expect(frames.every((f) => Number.isFinite(f.objective))).toBe(true);
     const input = await resizeRgb(rocket, 128, 85);

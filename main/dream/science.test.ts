@@ -7,7 +7,8 @@ import { dreamSpec, type DreamSpec } from '../../preload/contract';
 import type { CnnModel } from '../engine/types';
 import type { RgbImage } from '../image/types';
 import { resizeRgb } from '../image/encode';
-import { dream, dreamPlan, type DreamFrame, type DreamOutcome } from './index';
+import { dreamPlan } from './index';
+import { collectDream } from './testing/collect';
 import { ascend, tiledGradient } from './gradient-step';
 import { buildObjective, type GuideFeatures } from './objective';
 import { resizeFloat, toFloatImage, type FloatImage } from './float-image';
@@ -28,15 +29,7 @@ beforeAll(async () => {
 const spec = (overrides: Partial<DreamSpec> = {}): DreamSpec =>
   dreamSpec.parse({ path: 'rocket.jpg', model: 'tiny', maxSize: 64, octaves: 1, steps: 1, ...overrides });
 
-async function run(model: CnnModel, photo: RgbImage, s: DreamSpec, options = {}): Promise<{ frames: DreamFrame[]; outcome: DreamOutcome }> {
-  const frames: DreamFrame[] = [];
-  const generator = dream(model, photo, s, options);
-  for (;;) {
-    const next = await generator.next();
-    if (next.done) return { frames, outcome: next.value };
-    frames.push(next.value);
-  }
-}
+const run = collectDream;
 
 /** Population std, one pass with float64 sums (written independently of gradient-step.ts). */
 function populationStd(values: ArrayLike<number>): number {
